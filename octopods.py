@@ -1,0 +1,135 @@
+"""The `octopods` command: migrate, seed, serve, token, bill, export-schema."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+
+from services.settings import ConfigError, Settings
+
+
+def _clock(settings: Settings):
+    from services.clock import SystemClock, TestClock
+
+    return TestClock(settings.test_clock) if settings.test_clock else SystemClock()
+
+
+def _with_database(settings: Settings, work: Callable) -> object:
+    from services.persistence.database import Database
+
+    async def run() -> object:
+        db = Database(settings.database_url)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
+def migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from services.persistence.migrate import upgrade
+
+    _with_database(settings, upgrade)
+    print("database schema is up to date")
+    return 0
+
+
+def seed(settings: Settings, args: argparse.Namespace) -> int:
+    from services.demo import seed as seed_demo
+
+    now = _clock(settings).now()
+    inserted = _with_database(settings, lambda db: seed_demo(db, now))
+    print("demo data inserted" if inserted else "demo data already there; nothing changed")
+    return 0
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.logs import configure_logging
+
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        loop="asyncio",  # measured: uvloop gave the same throughput with a far worse p99
+        log_config=None,
+        access_log=False,
+    )
+    return 0
+
+
+def token(settings: Settings, args: argparse.Namespace) -> int:
+    from services.auth import issue_token
+    from services.queries import user_by_email
+
+    user = _with_database(settings, lambda db: user_by_email(db, args.email))
+    if user is None:
+        print(f"no user with the email {args.email!r}", file=sys.stderr)
+        return 1
+    print(issue_token(settings.jwt_secret, user.id, hours=args.hours))
+    return 0
+
+
+def bill(settings: Settings, args: argparse.Namespace) -> int:
+    from services.billing.run import run_billing
+
+    now = _clock(settings).now()
+    issued = _with_database(settings, lambda db: run_billing(db, now))
+    for invoice in issued:
+        print(
+            f"{invoice.number}  {invoice.period_start:%Y-%m-%d} → {invoice.period_end:%Y-%m-%d}"
+            f"  ${invoice.total:,.2f}"
+        )
+    print(f"{len(issued)} invoice(s) issued at {now.isoformat()}")
+    return 0
+
+
+def export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from schema import export_sdl
+
+    sys.stdout.write(export_sdl())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="octopods", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(
+        run=migrate
+    )
+    commands.add_parser("seed", help="insert the demo data (once)").set_defaults(run=seed)
+    served = commands.add_parser("serve", help="run the server")
+    served.add_argument("--host", default="127.0.0.1")
+    served.add_argument("--port", type=int, default=8000)
+    served.set_defaults(run=serve)
+    tokens = commands.add_parser("token", help="print a bearer token for a user")
+    tokens.add_argument("email")
+    tokens.add_argument("--hours", type=float, default=24.0)
+    tokens.set_defaults(run=token)
+    commands.add_parser("bill", help="run billing once for everything due now").set_defaults(
+        run=bill
+    )
+    commands.add_parser("export-schema", help="print the schema SDL").set_defaults(
+        run=export_schema
+    )
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"octopods: configuration error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
+    return args.run(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

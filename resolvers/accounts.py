@@ -1,0 +1,59 @@
+from resolvers import cursors, ids
+from resolvers.context import Context
+from services import accounts, queries
+from services.catalog import Plan
+from services.errors import DomainError, ErrorCode
+from services.permissions import Role
+from services.persistence.tables import Account, Subscription
+
+MAX_PAGE_SIZE = 100
+
+
+async def account(context: Context, account_id: str) -> Account | None:
+    viewer = await context.viewer()
+    key = ids.decode(account_id, "Account")
+    if key is None or not viewer.can_read(key):
+        return None
+    return await context.loaders.account.load(key)
+
+
+async def memberships(context: Context) -> list[tuple[Account, Role]]:
+    viewer = await context.viewer()
+    found = await context.loaders.account.load_many(list(viewer.roles))
+    return [(found_account, viewer.roles[found_account.id]) for found_account in found]
+
+
+async def viewer_role(context: Context, of: Account) -> Role:
+    role = (await context.viewer()).role_in(of.id)
+    assert role is not None  # only members reach an account
+    return role
+
+
+async def subscriptions(context: Context, of: Account) -> list[Subscription]:
+    found = await context.loaders.subscriptions_of_account.load(of.id)
+    context.loaders.prime_subscriptions(found)
+    return found
+
+
+async def available_plans(context: Context, of: Account) -> list[Plan]:
+    return accounts.available_plans(await context.loaders.subscriptions_of_account.load(of.id))
+
+
+async def messaging_allowance(context: Context, of: Account) -> int:
+    return accounts.messaging_allowance(await context.loaders.subscriptions_of_account.load(of.id))
+
+
+async def invoices(
+    context: Context, of: Account, first: int | None, after: str | None
+) -> queries.InvoicePage:
+    first = 20 if first is None else first
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise DomainError(
+            ErrorCode.BAD_USER_INPUT,
+            f"`first` must be between 0 and {MAX_PAGE_SIZE}; got {first}.",
+            ("first",),
+        )
+    position = cursors.decode(after) if after is not None else None
+    return await context.loaders.invoice_page.load(
+        queries.InvoicePageRequest(of.id, first, position)
+    )

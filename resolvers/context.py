@@ -1,0 +1,41 @@
+"""What every resolver may read about the request: who asks, the clock, the loaders."""
+
+from dataclasses import dataclass, field
+
+from resolvers.loaders import Loaders
+from services import queries
+from services.auth import user_id_from_header
+from services.clock import Clock, TestClock
+from services.errors import DomainError, ErrorCode
+from services.permissions import Viewer
+from services.persistence.database import Database
+
+
+@dataclass
+class Context:
+    db: Database
+    clock: Clock
+    jwt_secret: str
+    authorization: str | None
+    request_id: str
+    loaders: Loaders = field(init=False)
+    _viewer: Viewer | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.db)
+
+    @property
+    def test_clock(self) -> TestClock | None:
+        return self.clock if isinstance(self.clock, TestClock) else None
+
+    async def viewer(self) -> Viewer:
+        """The signed-in user, loaded once per request; DomainError(UNAUTHENTICATED) if none."""
+        if self._viewer is None:
+            user_id = user_id_from_header(self.jwt_secret, self.authorization)
+            found = await queries.viewer_with_accounts(self.db, user_id)
+            if found is None:
+                raise DomainError(ErrorCode.UNAUTHENTICATED, "The token's user does not exist.")
+            self._viewer, accounts = found
+            for account in accounts:
+                self.loaders.account.prime(account.id, account)
+        return self._viewer

@@ -1,0 +1,30 @@
+"""Opaque global ids: clients never parse them, so a malformed one is simply unknown."""
+
+from strawberry.relay import GlobalID
+
+UPCOMING_PREFIX = "upcoming-"
+
+
+def decode(value: str, type_name: str) -> int | None:
+    """The database id inside a global id of `type_name`, or None if it is not one."""
+    node_id = decode_any(value, type_name)
+    return int(node_id) if node_id is not None and node_id.isdigit() else None
+
+
+def decode_any(value: str, type_name: str) -> str | None:
+    try:
+        global_id = GlobalID.from_id(value)
+    except Exception:  # noqa: BLE001 - any undecodable id is unknown
+        return None
+    return global_id.node_id if global_id.type_name == type_name else None
+
+
+def type_name_of(value: str) -> str | None:
+    try:
+        return GlobalID.from_id(value).type_name
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def encode(type_name: str, node_id: object) -> str:
+    return str(GlobalID(type_name, str(node_id)))

@@ -1,0 +1,38 @@
+from dataclasses import dataclass
+
+from resolvers import accounts, ids, subscriptions
+from resolvers.context import Context
+from services import subscriptions as subscription_rules
+from services.billing.invoices import InvoiceDraft
+from services.persistence.tables import Account, Invoice, Subscription
+
+
+@dataclass(frozen=True, slots=True)
+class UpcomingInvoice:
+    subscription_id: int
+    draft: InvoiceDraft
+
+
+async def node(
+    context: Context, node_id: str
+) -> Account | Subscription | Invoice | UpcomingInvoice | None:
+    """Whatever the id names, if the viewer may see it; None for anything else."""
+    viewer = await context.viewer()
+    match ids.type_name_of(node_id):
+        case "Account":
+            return await accounts.account(context, node_id)
+        case "Subscription":
+            return await subscriptions.subscription(context, node_id)
+        case "Invoice":
+            raw = ids.decode_any(node_id, "Invoice") or ""
+            if raw.startswith(ids.UPCOMING_PREFIX):
+                key = raw.removeprefix(ids.UPCOMING_PREFIX)
+                of = await subscriptions.subscription(context, ids.encode("Subscription", key))
+                if of is None:
+                    return None
+                pending = await context.loaders.pending_lines.load(of.id)
+                draft = subscription_rules.upcoming_invoice(of, pending, context.clock.now())
+                return UpcomingInvoice(of.id, draft)
+            found = await context.loaders.invoice.load(int(raw)) if raw.isdigit() else None
+            return found if found is not None and viewer.can_read(found.account_id) else None
+    return None

@@ -1,0 +1,67 @@
+from resolvers import ids
+from resolvers.context import Context
+from services import subscriptions
+from services.billing.invoices import InvoiceDraft
+from services.catalog import PlanCode
+from services.errors import not_found
+from services.persistence.tables import Account, Subscription
+
+
+async def subscription(context: Context, subscription_id: str) -> Subscription | None:
+    viewer = await context.viewer()
+    key = ids.decode(subscription_id, "Subscription")
+    found = await context.loaders.subscription.load(key) if key is not None else None
+    return found if found is not None and viewer.can_read(found.account_id) else None
+
+
+async def account_of(context: Context, of: Subscription) -> Account:
+    found = await context.loaders.account.load(of.account_id)
+    assert found is not None  # a foreign key
+    return found
+
+
+async def viewer_can_update(context: Context, of: Subscription) -> bool:
+    return (await context.viewer()).can_change(of.account_id)
+
+
+async def upcoming_invoice(context: Context, of: Subscription) -> InvoiceDraft:
+    pending = await context.loaders.pending_lines.load(of.id)
+    return subscriptions.upcoming_invoice(of, pending, context.clock.now())
+
+
+async def preview_cost(
+    context: Context, subscription_id: str, quantity: int
+) -> subscriptions.CostPreview:
+    viewer = await context.viewer()
+    key = ids.decode(subscription_id, "Subscription")
+    if key is None:
+        raise not_found("Subscription", ("subscriptionId",))
+    found = await context.loaders.subscription.load(key)
+    pending = await context.loaders.pending_lines.load(key) if found is not None else []
+    return subscriptions.preview_cost(viewer, found, pending, quantity, context.clock.now())
+
+
+async def update_quantity(
+    context: Context, subscription_id: str, quantity: int, expected_quantity: int | None
+) -> subscriptions.QuantityChanged:
+    return await subscriptions.update_quantity(
+        context.db,
+        context.clock,
+        await context.viewer(),
+        ids.decode(subscription_id, "Subscription"),
+        quantity,
+        expected_quantity,
+    )
+
+
+async def subscribe_product(
+    context: Context, account_id: str, plan_code: PlanCode, quantity: int
+) -> Subscription:
+    return await subscriptions.subscribe_product(
+        context.db,
+        context.clock,
+        await context.viewer(),
+        ids.decode(account_id, "Account"),
+        plan_code,
+        quantity,
+    )

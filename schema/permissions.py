@@ -1,0 +1,21 @@
+"""Field permissions, with Strawberry's permission machinery."""
+
+from typing import Any, ClassVar
+
+import strawberry
+from strawberry.permission import BasePermission
+
+
+class IsAuthenticated(BasePermission):
+    """A valid bearer token of an existing user. Refusals carry UNAUTHENTICATED and say
+    why (missing, malformed, expired)."""
+
+    message = "Sign in first."
+    error_extensions: ClassVar[dict] = {"code": "UNAUTHENTICATED"}
+
+    async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        await info.context.viewer()  # raises DomainError(UNAUTHENTICATED) with the reason
+        return True
+
+
+AUTHENTICATED = [IsAuthenticated]

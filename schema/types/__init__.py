@@ -1,0 +1,1 @@
+"""The GraphQL types, each presenting a domain value."""

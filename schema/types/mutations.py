@@ -1,0 +1,53 @@
+from datetime import datetime
+
+import strawberry
+
+from schema.types.enums import PlanCode
+from schema.types.invoice import InvoiceLineType
+from schema.types.subscription import SubscriptionType
+from schema.types.user_error import UserError
+
+
+@strawberry.input
+class UpdateQuantityInput:
+    subscription_id: strawberry.ID
+    quantity: int
+    expected_quantity: int | None = strawberry.field(
+        default=None, description="The quantity the UI showed; a stale one is refused."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="1–255 characters; a retry with the same key has one effect."
+    )
+
+
+@strawberry.type
+class UpdateQuantityPayload:
+    subscription: SubscriptionType | None = None
+    proration_line: InvoiceLineType | None = strawberry.field(
+        default=None, description="Null while TRIALING or on error."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class SubscribeProductInput:
+    account_id: strawberry.ID
+    plan_code: PlanCode
+    quantity: int = 1
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="1–255 characters; a retry with the same key has one effect."
+    )
+
+
+@strawberry.type
+class SubscribeProductPayload:
+    subscription: SubscriptionType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class TestClock:
+    now: datetime
+    invoices_issued: int = strawberry.field(
+        description="By the billing run this advance triggered."
+    )

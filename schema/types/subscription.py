@@ -1,0 +1,67 @@
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from resolvers import subscriptions
+from schema.types.enums import SubscriptionStatus
+from schema.types.invoice import InvoiceType
+from schema.types.money import Money
+from schema.types.plan import PlanType
+from services.catalog import plan_for
+from services.persistence.tables import Subscription
+
+if TYPE_CHECKING:
+    from schema.types.account import AccountType
+
+
+@strawberry.type(name="Subscription")
+class SubscriptionType(relay.Node):
+    id: relay.NodeID[int]
+    quantity: int = strawberry.field(
+        description='Units covered, the "Registered Channels" of the page.'
+    )
+    status: SubscriptionStatus
+    trial_ends_at: datetime | None = strawberry.field(
+        description="Set while TRIALING, and kept afterwards."
+    )
+    current_period_start: datetime | None = strawberry.field(description="Null while TRIALING.")
+    current_period_end: datetime | None = strawberry.field(description="Null while TRIALING.")
+    monthly_cost: Money
+    messaging_allowance: int
+    plan: PlanType
+    record: strawberry.Private[Subscription]
+
+    @classmethod
+    def of(cls, subscription: Subscription) -> "SubscriptionType":
+        plan = plan_for(subscription.plan_code)
+        return cls(
+            id=subscription.id,
+            quantity=subscription.quantity,
+            status=subscription.status,
+            trial_ends_at=subscription.trial_ends_at,
+            current_period_start=subscription.current_period_start,
+            current_period_end=subscription.current_period_end,
+            monthly_cost=Money.of(plan.monthly_cost(subscription.quantity)),
+            messaging_allowance=plan.messaging_allowance(subscription.quantity),
+            plan=PlanType.of(plan),
+            record=subscription,
+        )
+
+    @strawberry.field
+    async def account(
+        self, info: strawberry.Info
+    ) -> Annotated["AccountType", strawberry.lazy("schema.types.account")]:
+        from schema.types.account import AccountType
+
+        return AccountType.of(await subscriptions.account_of(info.context, self.record))
+
+    @strawberry.field(description="Whether the viewer may change it (admins only).")
+    async def viewer_can_update(self, info: strawberry.Info) -> bool:
+        return await subscriptions.viewer_can_update(info.context, self.record)
+
+    @strawberry.field(description="What the next boundary would issue if nothing else changed.")
+    async def upcoming_invoice(self, info: strawberry.Info) -> InvoiceType:
+        draft = await subscriptions.upcoming_invoice(info.context, self.record)
+        return InvoiceType.upcoming(self.record.id, draft)

@@ -1,0 +1,33 @@
+from enum import Enum
+
+import strawberry
+
+from services.errors import DomainError
+
+
+@strawberry.enum
+class UserErrorCode(Enum):
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_QUANTITY = "INVALID_QUANTITY"
+    QUANTITY_UNCHANGED = "QUANTITY_UNCHANGED"
+    QUANTITY_CONFLICT = "QUANTITY_CONFLICT"
+    ALREADY_SUBSCRIBED = "ALREADY_SUBSCRIBED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+
+
+@strawberry.type(description="Why a mutation was refused; nothing was written.")
+class UserError:
+    code: UserErrorCode
+    message: str
+    field: list[str] | None = strawberry.field(
+        description='Path to the input, e.g. ["input", "quantity"].'
+    )
+
+    @classmethod
+    def of(cls, error: DomainError) -> "UserError":
+        return cls(
+            code=UserErrorCode(error.code.value),
+            message=error.message,
+            field=list(error.field) if error.field else None,
+        )

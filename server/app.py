@@ -1,0 +1,81 @@
+"""The Starlette application: GraphQL at /graphql, health probes, lifespan."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from schema import build_schema
+from server.billing_task import bill_periodically
+from server.graphql_view import BillingGraphQL
+from server.middleware import RequestId
+from services.clock import SystemClock, TestClock
+from services.persistence.database import Database
+from services.settings import Settings
+
+log = logging.getLogger("octopods")
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    if await request.app.state.db.ping():
+        return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "database unavailable"}, status_code=503)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.db = Database(settings.database_url)
+        app.state.clock = TestClock(settings.test_clock) if settings.test_clock else SystemClock()
+        task = None
+        if settings.test_clock is None and settings.billing_interval_seconds > 0:
+            task = asyncio.create_task(
+                bill_periodically(app.state.db, app.state.clock, settings.billing_interval_seconds)
+            )
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await app.state.db.dispose()
+
+    graphql = BillingGraphQL(
+        build_schema(test_clock=settings.test_clock is not None, production=settings.production),
+        jwt_secret=settings.jwt_secret,
+        graphiql=not settings.production,
+    )
+    middleware = [Middleware(RequestId)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+                expose_headers=["x-request-id"],
+            )
+        )
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )

@@ -1,0 +1,1 @@
+"""Billing rules: periods, proration, invoices and the billing run."""

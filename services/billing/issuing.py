@@ -1,0 +1,103 @@
+"""Persisting what the billing rules decide: issuing invoices for a locked subscription."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.billing.invoices import InvoiceDraft, settle
+from services.catalog import plan_for
+from services.persistence.tables import Account, Invoice, InvoiceLine, Subscription
+
+# Called inside the transaction after each invoice is written; tests use it to make a
+# run die half-way.
+AfterIssue = Callable[[Invoice], None]
+
+
+def invoice_number(prefix: str, sequence: int) -> str:
+    """ "ACME001-0007": the account's prefix (unique) and its own running count."""
+    return f"{prefix}-{sequence:04d}"
+
+
+async def pending_lines(session: AsyncSession, subscription_id: int) -> list[InvoiceLine]:
+    statement = (
+        select(InvoiceLine)
+        .where(InvoiceLine.subscription_id == subscription_id, InvoiceLine.invoice_id.is_(None))
+        .order_by(InvoiceLine.id)
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def _next_number(session: AsyncSession, account_id: int) -> str:
+    # The UPDATE locks the account row, so numbers within an account never collide.
+    statement = (
+        sa.update(Account)
+        .where(Account.id == account_id)
+        .values(last_invoice_sequence=Account.last_invoice_sequence + 1)
+        .returning(Account.invoice_prefix, Account.last_invoice_sequence)
+    )
+    prefix, sequence = (await session.exec(statement)).one()
+    return invoice_number(prefix, sequence)
+
+
+async def _issue(
+    session: AsyncSession, subscription: Subscription, draft: InvoiceDraft, now: datetime
+) -> Invoice:
+    invoice = Invoice(
+        account_id=subscription.account_id,
+        subscription_id=subscription.id,
+        number=await _next_number(session, subscription.account_id),
+        issued_at=draft.issued_at,
+        period_start=draft.period_start,
+        period_end=draft.period_end,
+        total=draft.total,
+    )
+    session.add(invoice)
+    await session.flush()
+    for line in draft.lines:
+        if isinstance(line, InvoiceLine):  # a pending proration line, now billed
+            line.invoice_id = invoice.id
+        else:
+            session.add(
+                InvoiceLine(
+                    subscription_id=subscription.id,
+                    invoice_id=invoice.id,
+                    kind=line.kind,
+                    description=line.description,
+                    quantity=line.quantity,
+                    amount=line.amount,
+                    period_start=line.period_start,
+                    period_end=line.period_end,
+                    created_at=now,
+                )
+            )
+    await session.flush()
+    return invoice
+
+
+async def bill_locked_subscription(
+    session: AsyncSession,
+    subscription: Subscription,
+    now: datetime,
+    after_issue: AfterIssue | None = None,
+) -> list[Invoice]:
+    """Issue every invoice of `subscription` that has fallen due by `now`, oldest first.
+
+    The caller holds the subscription's lock; everything happens in its transaction.
+    """
+    if subscription.billing_state.next_boundary > now:
+        return []
+    pending = await pending_lines(session, subscription.id)
+    settlement = settle(plan_for(subscription.plan_code), subscription.billing_state, pending, now)
+    issued = []
+    for draft in settlement.due:
+        invoice = await _issue(session, subscription, draft, now)
+        issued.append(invoice)
+        if after_issue is not None:
+            after_issue(invoice)
+    subscription.enter(settlement.state)
+    session.add(subscription)
+    await session.flush()
+    return issued

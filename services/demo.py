@@ -1,0 +1,67 @@
+"""The demo data of SPEC §8, relative to the clock at seeding time."""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+
+from services.accounts import create_account
+from services.billing.cycle import SubscriptionStatus
+from services.billing.periods import midnight, trial_ends_at
+from services.billing.run import run_billing
+from services.catalog import PlanCode, plan_for
+from services.permissions import Role
+from services.persistence.database import Database
+from services.persistence.tables import Membership, Subscription, User
+
+USERS = {
+    "ada@acme.test": "Ada Lovelace",
+    "max@acme.test": "Max Planck",
+    "gus@globex.test": "Gus Grissom",
+}
+
+
+def _trial(plan_code: PlanCode, account_id: int, quantity: int, subscribed_at: datetime):
+    return Subscription(
+        account_id=account_id,
+        plan_code=plan_code,
+        quantity=quantity,
+        status=SubscriptionStatus.TRIALING,
+        subscribed_at=subscribed_at,
+        trial_ends_at=trial_ends_at(subscribed_at, plan_for(plan_code).trial_days),
+    )
+
+
+async def seed(db: Database, now: datetime) -> bool:
+    """Insert the demo data; False (and nothing written) if it is already there."""
+    today = now.date()
+    first_of_month = midnight(today.replace(day=1))
+    async with db.transaction() as session:
+        if (await session.exec(select(User).where(User.email == "ada@acme.test"))).first():
+            return False
+        users = {email: User(email=email, name=name) for email, name in USERS.items()}
+        session.add_all(users.values())
+        acme = await create_account(session, "Acme Support", now)
+        globex = await create_account(session, "Globex", now)
+        labs = await create_account(session, "Acme Labs", now)
+        await session.flush()
+        session.add_all(
+            [
+                Membership(user_id=users["ada@acme.test"].id, account_id=acme.id, role=Role.ADMIN),
+                Membership(user_id=users["max@acme.test"].id, account_id=acme.id, role=Role.MEMBER),
+                Membership(
+                    user_id=users["gus@globex.test"].id, account_id=globex.id, role=Role.ADMIN
+                ),
+                Membership(user_id=users["ada@acme.test"].id, account_id=labs.id, role=Role.ADMIN),
+            ]
+        )
+        # A trial that ended on the 1st: billing it below starts this month's period and
+        # issues its invoice through the same code as every other invoice.
+        trial_days = plan_for(PlanCode.OMNICHANNEL).trial_days
+        session.add(
+            _trial(PlanCode.OMNICHANNEL, acme.id, 3, first_of_month - timedelta(days=trial_days))
+        )
+        session.add(
+            _trial(PlanCode.WHATSAPP_BUSINESS, globex.id, 2, midnight(today - timedelta(days=2)))
+        )
+    await run_billing(db, now)
+    return True

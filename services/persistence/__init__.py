@@ -1,0 +1,1 @@
+"""Storage: tables, column types, the database handle and migrations."""

@@ -1,0 +1,129 @@
+"""The stored records. Relationships are loaded explicitly (batch loaders), never lazily."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from services.billing.cycle import BillingState, SubscriptionStatus
+from services.billing.invoices import InvoiceLineKind
+from services.catalog import PlanCode
+from services.permissions import Role
+from services.persistence.columns import Cents, UTCDateTime
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(enum: type) -> sa.Enum:
+    # Stored as plain text so adding a value never needs a type migration.
+    return sa.Enum(enum, native_enum=False, length=32, validate_strings=True)
+
+
+def _instant(**kwargs) -> object:
+    return Field(sa_type=UTCDateTime(), **kwargs)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    name: str = Field(max_length=200)
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    # Invoice numbers are "<invoice_prefix>-<sequence>"; the prefix is unique per account.
+    invoice_prefix: str | None = Field(default=None, max_length=32, unique=True)
+    last_invoice_sequence: int = Field(default=0)
+    created_at: datetime = _instant()
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "memberships"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    account_id: int = Field(foreign_key="accounts.id", primary_key=True, index=True)
+    role: Role = Field(sa_type=_enum(Role))
+
+
+class Subscription(SQLModel, table=True):
+    __tablename__ = "subscriptions"
+    __table_args__ = (sa.UniqueConstraint("account_id", "plan_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="accounts.id")
+    plan_code: PlanCode = Field(sa_type=_enum(PlanCode))
+    quantity: int
+    status: SubscriptionStatus = Field(sa_type=_enum(SubscriptionStatus))
+    subscribed_at: datetime = _instant()
+    trial_ends_at: datetime = _instant()
+    current_period_start: datetime | None = _instant(default=None, nullable=True)
+    current_period_end: datetime | None = _instant(default=None, nullable=True)
+    billing_anchor_day: int | None = Field(default=None)
+
+    @property
+    def billing_state(self) -> BillingState:
+        return BillingState(
+            status=self.status,
+            quantity=self.quantity,
+            trial_ends_at=self.trial_ends_at,
+            current_period_start=self.current_period_start,
+            current_period_end=self.current_period_end,
+            billing_anchor_day=self.billing_anchor_day,
+        )
+
+    def enter(self, state: BillingState) -> None:
+        """Take on the cycle position of `state` (after crossing a boundary)."""
+        self.status = state.status
+        self.current_period_start = state.current_period_start
+        self.current_period_end = state.current_period_end
+        self.billing_anchor_day = state.billing_anchor_day
+
+
+class Invoice(SQLModel, table=True):
+    """An issued invoice. Never updated: its lines and total are fixed at issue."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        # Exactly once: one invoice per subscription and period, whoever runs billing.
+        sa.UniqueConstraint("subscription_id", "period_start"),
+        sa.Index("ix_invoices_account_newest", "account_id", "issued_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="accounts.id")
+    subscription_id: int = Field(foreign_key="subscriptions.id")
+    number: str = Field(max_length=48, unique=True)
+    issued_at: datetime = _instant()
+    period_start: datetime = _instant()
+    period_end: datetime = _instant()
+    total: Decimal = Field(sa_type=Cents())
+
+
+class InvoiceLine(SQLModel, table=True):
+    """A line of an invoice; a proration line is pending (no invoice) until issued."""
+
+    __tablename__ = "invoice_lines"
+    __table_args__ = (sa.Index("ix_invoice_lines_pending", "subscription_id", "invoice_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="subscriptions.id")
+    invoice_id: int | None = Field(default=None, foreign_key="invoices.id", index=True)
+    kind: InvoiceLineKind = Field(sa_type=_enum(InvoiceLineKind))
+    description: str = Field(max_length=300)
+    quantity: int
+    amount: Decimal = Field(sa_type=Cents())
+    period_start: datetime = _instant()
+    period_end: datetime = _instant()
+    created_at: datetime = _instant()

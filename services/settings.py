@@ -1,0 +1,82 @@
+"""Configuration, read once from the environment."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./octopods.db"
+DEVELOPMENT_JWT_SECRET = "octopods-development-secret-not-for-production"  # noqa: S105
+
+
+class ConfigError(Exception):
+    """The environment does not describe a server we can start."""
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant; one without a zone is taken as UTC."""
+    value = datetime.fromisoformat(text.strip())
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    jwt_secret: str = DEVELOPMENT_JWT_SECRET
+    env: str = "development"
+    test_clock: datetime | None = None
+    billing_interval_seconds: float = 60.0
+    idempotency_retention_hours: float = 24.0
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    max_body_bytes: int = 1_000_000
+    log_level: str = "INFO"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
+        env = environ.get("OCTOPODS_ENV", "development").strip() or "development"
+        if env not in ("development", "production"):
+            raise ConfigError(f"OCTOPODS_ENV must be development or production, got {env!r}")
+        secret = environ.get("OCTOPODS_JWT_SECRET", "")
+        if env == "production" and not secret:
+            raise ConfigError("OCTOPODS_JWT_SECRET must be set when OCTOPODS_ENV=production")
+        clock = environ.get("OCTOPODS_TEST_CLOCK", "").strip()
+        if clock and env == "production":
+            raise ConfigError("OCTOPODS_TEST_CLOCK is refused when OCTOPODS_ENV=production")
+        try:
+            test_clock = parse_instant(clock) if clock else None
+        except ValueError:
+            raise ConfigError(
+                f"OCTOPODS_TEST_CLOCK must be an ISO 8601 instant, got {clock!r}"
+            ) from None
+        retention = _number(environ, "OCTOPODS_IDEMPOTENCY_RETENTION_HOURS", 24.0)
+        if retention < 24:
+            raise ConfigError("OCTOPODS_IDEMPOTENCY_RETENTION_HOURS must be at least 24")
+        origins = environ.get("OCTOPODS_CORS_ORIGINS", "")
+        return cls(
+            database_url=environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            jwt_secret=secret or DEVELOPMENT_JWT_SECRET,
+            env=env,
+            test_clock=test_clock,
+            billing_interval_seconds=_number(environ, "OCTOPODS_BILLING_INTERVAL_SECONDS", 60.0),
+            idempotency_retention_hours=retention,
+            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            max_body_bytes=int(_number(environ, "OCTOPODS_MAX_BODY_BYTES", 1_000_000)),
+            log_level=environ.get("OCTOPODS_LOG_LEVEL", "INFO").upper(),
+        )
