@@ -6,6 +6,7 @@ from services.errors import DomainError, ErrorCode
 from services.permissions import Role
 from services.persistence.tables import Account, Subscription
 
+DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
@@ -45,15 +46,20 @@ async def messaging_allowance(context: Context, of: Account) -> int:
 
 async def invoices(
     context: Context, of: Account, first: int | None, after: str | None
-) -> queries.InvoicePage:
-    first = 20 if first is None else first
+) -> queries.Page:
+    request = page_request(queries.INVOICES, of.id, first, after)
+    return await context.loaders.invoice_page.load(request)
+
+
+def page_request(
+    listing: queries.Listing, owner_id: int, first: int | None, after: str | None
+) -> queries.PageRequest:
+    first = DEFAULT_PAGE_SIZE if first is None else first
     if not 0 <= first <= MAX_PAGE_SIZE:
         raise DomainError(
             ErrorCode.BAD_USER_INPUT,
             f"`first` must be between 0 and {MAX_PAGE_SIZE}; got {first}.",
             ("first",),
         )
-    position = cursors.decode(after) if after is not None else None
-    return await context.loaders.invoice_page.load(
-        queries.InvoicePageRequest(of.id, first, position)
-    )
+    position = cursors.decode(listing, after) if after is not None else None
+    return queries.PageRequest(owner_id, first, position)

@@ -1,10 +1,12 @@
 """What every resolver may read about the request: who asks, the clock, the loaders."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from resolvers.loaders import Loaders
 from services import queries
 from services.auth import user_id_from_header
+from services.changes import ChangeRequest
 from services.clock import Clock, TestClock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Viewer
@@ -18,6 +20,7 @@ class Context:
     jwt_secret: str
     authorization: str | None
     request_id: str
+    key_retention: timedelta = timedelta(hours=24)
     loaders: Loaders = field(init=False)
     _viewer: Viewer | None = field(default=None, init=False)
 
@@ -39,3 +42,13 @@ class Context:
             for account in accounts:
                 self.loaders.account.prime(account.id, account)
         return self._viewer
+
+    async def change_request(self, idempotency_key: str | None) -> ChangeRequest:
+        return ChangeRequest(
+            db=self.db,
+            clock=self.clock,
+            viewer=await self.viewer(),
+            request_id=self.request_id,
+            idempotency_key=idempotency_key,
+            key_retention=self.key_retention,
+        )

@@ -1,30 +1,44 @@
-"""Cursors of the invoice list: opaque, stable positions (issued_at, id) in it."""
+"""Cursors: opaque, stable positions in a newest-first list (see services.queries.Listing)."""
 
 import base64
 import binascii
-from datetime import UTC, datetime
+import json
+from datetime import datetime
 
 from services.errors import DomainError, ErrorCode
-from services.queries import InvoicePosition
+from services.queries import Listing
+from services.settings import parse_instant
 
-_PREFIX = "invoice:"
 
-
-def encode(position: InvoicePosition) -> str:
-    micros = int(position.issued_at.timestamp() * 1_000_000)
-    raw = f"{_PREFIX}{micros}:{position.invoice_id}"
+def encode(listing: Listing, record) -> str:
+    values = [
+        value.isoformat() if isinstance(value, datetime) else value
+        for value in listing.position(record)
+    ]
+    raw = json.dumps([listing.model.__tablename__, *values], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode(cursor: str) -> InvoicePosition:
+def _typed(listing: Listing, values: list) -> tuple:
+    typed = []
+    for name, value in zip(listing.order, values, strict=True):
+        python_type = getattr(listing.model, name).type.python_type
+        if python_type is datetime and isinstance(value, str):
+            typed.append(parse_instant(value))
+        elif python_type is int and type(value) is int:
+            typed.append(value)
+        else:
+            raise ValueError(name)
+    return tuple(typed)
+
+
+def decode(listing: Listing, cursor: str) -> tuple:
     try:
-        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
-        micros, invoice_id = raw.removeprefix(_PREFIX).split(":")
-        if not raw.startswith(_PREFIX):
-            raise ValueError(raw)
-        issued_at = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
-        return InvoicePosition(issued_at, int(invoice_id))
-    except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError, OSError):
+        kind, *values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if kind != listing.model.__tablename__:
+            raise ValueError(kind)
+        return _typed(listing, values)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise DomainError(
             ErrorCode.BAD_USER_INPUT, "`after` is not a cursor of this list.", ("after",)
         ) from None

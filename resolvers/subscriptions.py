@@ -1,10 +1,11 @@
 from resolvers import ids
+from resolvers.accounts import page_request
 from resolvers.context import Context
-from services import subscriptions
+from services import changes, queries, subscriptions
 from services.billing.invoices import InvoiceDraft
 from services.catalog import PlanCode
 from services.errors import not_found
-from services.persistence.tables import Account, Subscription
+from services.persistence.tables import Account, Subscription, User
 
 
 async def subscription(context: Context, subscription_id: str) -> Subscription | None:
@@ -29,6 +30,19 @@ async def upcoming_invoice(context: Context, of: Subscription) -> InvoiceDraft:
     return subscriptions.upcoming_invoice(of, pending, context.clock.now())
 
 
+async def history(
+    context: Context, of: Subscription, first: int | None, after: str | None
+) -> queries.Page:
+    request = page_request(queries.SUBSCRIPTION_CHANGES, of.id, first, after)
+    return await context.loaders.change_page.load(request)
+
+
+async def changed_by(context: Context, user_id: int) -> User:
+    found = await context.loaders.user.load(user_id)
+    assert found is not None  # a foreign key
+    return found
+
+
 async def preview_cost(
     context: Context, subscription_id: str, quantity: int
 ) -> subscriptions.CostPreview:
@@ -42,12 +56,14 @@ async def preview_cost(
 
 
 async def update_quantity(
-    context: Context, subscription_id: str, quantity: int, expected_quantity: int | None
-) -> subscriptions.QuantityChanged:
-    return await subscriptions.update_quantity(
-        context.db,
-        context.clock,
-        await context.viewer(),
+    context: Context,
+    subscription_id: str,
+    quantity: int,
+    expected_quantity: int | None,
+    idempotency_key: str | None,
+) -> changes.QuantityChanged:
+    return await changes.update_quantity(
+        await context.change_request(idempotency_key),
         ids.decode(subscription_id, "Subscription"),
         quantity,
         expected_quantity,
@@ -55,12 +71,14 @@ async def update_quantity(
 
 
 async def subscribe_product(
-    context: Context, account_id: str, plan_code: PlanCode, quantity: int
+    context: Context,
+    account_id: str,
+    plan_code: PlanCode,
+    quantity: int,
+    idempotency_key: str | None,
 ) -> Subscription:
-    return await subscriptions.subscribe_product(
-        context.db,
-        context.clock,
-        await context.viewer(),
+    return await changes.subscribe_product(
+        await context.change_request(idempotency_key),
         ids.decode(account_id, "Account"),
         plan_code,
         quantity,

@@ -3,16 +3,33 @@
 from functools import cache
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
-from strawberry.schema.config import StrawberryConfig
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
+from resolvers.accounts import MAX_PAGE_SIZE
 from schema.errors import PresentErrors, log_unexpected
+from schema.limits import cost_limit_rule
 from schema.mutation import Mutation, TestClockMutation
+from schema.operation_log import OperationLog
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types.account import AccountType
 from schema.types.invoice import InvoiceType
 from schema.types.subscription import SubscriptionType
+
+# Generous for the dashboard (depth 9, no aliases, cost ~20k), tight for abuse.
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 5000  # GraphiQL's introspection query is about 1,000
+MAX_COST = 50_000
+ASSUMED_LIST_SIZE = 10
 
 
 class BillingSchema(strawberry.Schema):
@@ -22,19 +39,26 @@ class BillingSchema(strawberry.Schema):
 
 @cache
 def build_schema(*, test_clock: bool = True, production: bool = False) -> strawberry.Schema:
-    """The schema; `advanceTestClock` exists only when the server has a test clock."""
+    """The schema; `advanceTestClock` exists only when the server has a test clock, and
+    production refuses introspection."""
     extensions = [
+        OperationLog,  # outermost: logs the outcome after errors are presented
         PresentErrors,
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules([cost_limit_rule(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE)]),
+        lambda: ValidationCache(maxsize=512),
     ]
+    if production:
+        extensions.append(DisableIntrospection)
     return BillingSchema(
         query=Query,
         mutation=TestClockMutation if test_clock else Mutation,
         types=[AccountType, SubscriptionType, InvoiceType],
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
-        config=StrawberryConfig(auto_camel_case=True),
     )
 
 

@@ -13,7 +13,7 @@ from schema.types.mutations import (
     UpdateQuantityPayload,
 )
 from schema.types.subscription import SubscriptionType
-from schema.types.user_error import UserError
+from schema.types.user_error import user_errors
 from services.errors import DomainError
 
 
@@ -29,10 +29,14 @@ class Mutation:
     ) -> UpdateQuantityPayload:
         try:
             changed = await subscriptions.update_quantity(
-                info.context, input.subscription_id, input.quantity, input.expected_quantity
+                info.context,
+                input.subscription_id,
+                input.quantity,
+                input.expected_quantity,
+                input.idempotency_key,
             )
         except DomainError as error:
-            return UpdateQuantityPayload(errors=[UserError.of(error)])
+            return UpdateQuantityPayload(errors=user_errors(error))
         line = changed.proration_line
         return UpdateQuantityPayload(
             subscription=SubscriptionType.of(changed.subscription),
@@ -49,10 +53,14 @@ class Mutation:
     ) -> SubscribeProductPayload:
         try:
             subscription = await subscriptions.subscribe_product(
-                info.context, input.account_id, input.plan_code, input.quantity
+                info.context,
+                input.account_id,
+                input.plan_code,
+                input.quantity,
+                input.idempotency_key,
             )
         except DomainError as error:
-            return SubscribeProductPayload(errors=[UserError.of(error)])
+            return SubscribeProductPayload(errors=user_errors(error))
         return SubscribeProductPayload(subscription=SubscriptionType.of(subscription))
 
 

@@ -19,3 +19,14 @@ class IsAuthenticated(BasePermission):
 
 
 AUTHENTICATED = [IsAuthenticated]
+
+
+class IsAccountAdmin(BasePermission):
+    """The viewer is an admin of the account the source object belongs to."""
+
+    message = "Only an admin of this account can see this."
+    error_extensions: ClassVar[dict] = {"code": "FORBIDDEN"}
+
+    async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        viewer = await info.context.viewer()
+        return viewer.can_change(source.account_id)

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -15,7 +16,7 @@ from starlette.routing import Route
 from schema import build_schema
 from server.billing_task import bill_periodically
 from server.graphql_view import BillingGraphQL
-from server.middleware import RequestId
+from server.middleware import BodySizeLimit, RequestId
 from services.clock import SystemClock, TestClock
 from services.persistence.database import Database
 from services.settings import Settings
@@ -57,9 +58,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = BillingGraphQL(
         build_schema(test_clock=settings.test_clock is not None, production=settings.production),
         jwt_secret=settings.jwt_secret,
+        key_retention=timedelta(hours=settings.idempotency_retention_hours),
         graphiql=not settings.production,
     )
-    middleware = [Middleware(RequestId)]
+    middleware = [
+        Middleware(RequestId),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(

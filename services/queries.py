@@ -6,7 +6,6 @@ Request-scoped loaders call these; results come back in the order of the keys.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -19,6 +18,7 @@ from services.persistence.tables import (
     InvoiceLine,
     Membership,
     Subscription,
+    SubscriptionChange,
     User,
 )
 
@@ -56,6 +56,10 @@ async def _by_id(db: Database, model, ids: Sequence[int]) -> list:
         rows = (await session.exec(select(model).where(model.id.in_(ids)))).all()
     found = {row.id: row for row in rows}
     return [found.get(key) for key in ids]
+
+
+async def users_by_id(db: Database, ids: Sequence[int]) -> list[User | None]:
+    return await _by_id(db, User, ids)
 
 
 async def accounts_by_id(db: Database, ids: Sequence[int]) -> list[Account | None]:
@@ -111,64 +115,70 @@ async def lines_of_invoices(db: Database, invoice_ids: Sequence[int]) -> list[li
 
 
 @dataclass(frozen=True, slots=True)
-class InvoicePosition:
-    """Where an invoice stands in an account's newest-first list."""
+class Listing:
+    """A newest-first list of one owner's records, paged by keyset: a position is the
+    record's values of `order` (all descending), unique and stable."""
 
-    issued_at: datetime
-    invoice_id: int
+    model: type
+    owner: str
+    order: tuple[str, ...]
+
+    def position(self, record) -> tuple:
+        return tuple(getattr(record, name) for name in self.order)
+
+
+INVOICES = Listing(Invoice, owner="account_id", order=("issued_at", "id"))
+SUBSCRIPTION_CHANGES = Listing(SubscriptionChange, owner="subscription_id", order=("id",))
 
 
 @dataclass(frozen=True, slots=True)
-class InvoicePageRequest:
-    account_id: int
+class PageRequest:
+    owner_id: int
     first: int
-    after: InvoicePosition | None = None
+    after: tuple | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class InvoicePage:
-    invoices: list[Invoice]
+class Page:
+    items: list
     has_next_page: bool
 
 
-async def invoice_pages(db: Database, requests: Sequence[InvoicePageRequest]) -> list[InvoicePage]:
-    """Newest-first pages of several accounts' invoices. Requests that share `first` and
-    `after` share one statement: the dashboard asks for every account's first page at once."""
-    pages: dict[InvoicePageRequest, InvoicePage] = {}
-    shapes: dict[tuple[int, InvoicePosition | None], list[int]] = defaultdict(list)
+async def pages(db: Database, listing: Listing, requests: Sequence[PageRequest]) -> list[Page]:
+    """Pages of several owners' lists. Requests that share `first` and `after` share one
+    statement: the dashboard asks for every account's first page at once."""
+    found: dict[PageRequest, Page] = {}
+    shapes: dict[tuple[int, tuple | None], list[int]] = defaultdict(list)
     for request in requests:
-        shapes[request.first, request.after].append(request.account_id)
-    for (first, after), account_ids in shapes.items():
-        rows = await _newest_invoices(db, account_ids, first + 1, after)
-        for account_id in account_ids:
-            found = rows.get(account_id, [])
-            request = InvoicePageRequest(account_id, first, after)
-            pages[request] = InvoicePage(found[:first], len(found) > first)
-    return [pages[request] for request in requests]
+        shapes[request.first, request.after].append(request.owner_id)
+    for (first, after), owner_ids in shapes.items():
+        rows = await _newest(db, listing, owner_ids, first + 1, after)
+        for owner_id in owner_ids:
+            items = rows.get(owner_id, [])
+            found[PageRequest(owner_id, first, after)] = Page(items[:first], len(items) > first)
+    return [found[request] for request in requests]
 
 
-async def _newest_invoices(
-    db: Database, account_ids: list[int], limit: int, after: InvoicePosition | None
-) -> dict[int, list[Invoice]]:
-    newest_first = (Invoice.issued_at.desc(), Invoice.id.desc())
-    rank = sa.func.row_number().over(partition_by=Invoice.account_id, order_by=newest_first)
-    inner = select(Invoice, rank.label("rank")).where(Invoice.account_id.in_(account_ids))
+async def _newest(
+    db: Database, listing: Listing, owner_ids: list[int], limit: int, after: tuple | None
+) -> dict[int, list]:
+    model = listing.model
+    owner = getattr(model, listing.owner)
+    order = [getattr(model, name) for name in listing.order]
+    rank = sa.func.row_number().over(partition_by=owner, order_by=[c.desc() for c in order])
+    inner = select(model, rank.label("rank")).where(owner.in_(owner_ids))
     if after is not None:
-        inner = inner.where(
-            sa.or_(
-                Invoice.issued_at < after.issued_at,
-                sa.and_(Invoice.issued_at == after.issued_at, Invoice.id < after.invoice_id),
-            )
-        )
+        bound = [sa.literal(value, column.type) for value, column in zip(after, order, strict=True)]
+        inner = inner.where(sa.tuple_(*order) < sa.tuple_(*bound))
     ranked = inner.subquery()
     statement = (
-        select(sa.orm.aliased(Invoice, ranked))
+        select(sa.orm.aliased(model, ranked))
         .where(ranked.c.rank <= limit)
-        .order_by(ranked.c.account_id, ranked.c.rank)
+        .order_by(ranked.c[listing.owner], ranked.c.rank)
     )
     async with db.session() as session:
         rows = (await session.exec(statement)).all()
-    grouped: dict[int, list[Invoice]] = defaultdict(list)
-    for invoice in rows:
-        grouped[invoice.account_id].append(invoice)
+    grouped: dict[int, list] = defaultdict(list)
+    for record in rows:
+        grouped[getattr(record, listing.owner)].append(record)
     return grouped

@@ -5,13 +5,14 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from resolvers import cursors, ids, invoices
+from resolvers import ids, invoices
 from schema.types.enums import InvoiceLineKind, InvoiceStatus
 from schema.types.money import Money
+from schema.types.pagination import connection_of
 from services.billing.invoices import InvoiceDraft, Line
 from services.billing.invoices import InvoiceStatus as Status
 from services.persistence.tables import Invoice, InvoiceLine
-from services.queries import InvoicePage, InvoicePosition
+from services.queries import INVOICES, Page
 
 if TYPE_CHECKING:
     from schema.types.subscription import SubscriptionType
@@ -101,20 +102,5 @@ class InvoiceType(relay.Node):
 @strawberry.type(name="InvoiceConnection", description="Issued invoices, newest first.")
 class InvoiceConnection(relay.Connection[InvoiceType]):
     @classmethod
-    def of(cls, page: InvoicePage, after: str | None) -> "InvoiceConnection":
-        edges = [
-            relay.Edge(
-                cursor=cursors.encode(InvoicePosition(invoice.issued_at, invoice.id)),
-                node=InvoiceType.issued(invoice),
-            )
-            for invoice in page.invoices
-        ]
-        return cls(
-            edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-        )
+    def of(cls, page: Page, after: str | None) -> "InvoiceConnection":
+        return connection_of(cls, INVOICES, page, after, InvoiceType.issued)

@@ -5,7 +5,9 @@ import strawberry
 from strawberry import relay
 
 from resolvers import subscriptions
+from schema.permissions import IsAccountAdmin
 from schema.types.enums import SubscriptionStatus
+from schema.types.history import SubscriptionChangeConnection
 from schema.types.invoice import InvoiceType
 from schema.types.money import Money
 from schema.types.plan import PlanType
@@ -60,6 +62,20 @@ class SubscriptionType(relay.Node):
     @strawberry.field(description="Whether the viewer may change it (admins only).")
     async def viewer_can_update(self, info: strawberry.Info) -> bool:
         return await subscriptions.viewer_can_update(info.context, self.record)
+
+    @property
+    def account_id(self) -> int:
+        return self.record.account_id
+
+    @strawberry.field(
+        permission_classes=[IsAccountAdmin],
+        description="Its changes, newest first: who, when, from and to what. Admins only.",
+    )
+    async def history(
+        self, info: strawberry.Info, first: int | None = 20, after: str | None = None
+    ) -> SubscriptionChangeConnection | None:
+        page = await subscriptions.history(info.context, self.record, first, after)
+        return SubscriptionChangeConnection.of(page, after)
 
     @strawberry.field(description="What the next boundary would issue if nothing else changed.")
     async def upcoming_invoice(self, info: strawberry.Info) -> InvoiceType:

@@ -31,3 +31,11 @@ class UserError:
             message=error.message,
             field=list(error.field) if error.field else None,
         )
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    """A refusal as the payload's errors; one that is not a user error (a malformed
+    request) is raised on as a GraphQL error."""
+    if error.code.value not in UserErrorCode.__members__:
+        raise error
+    return [UserError.of(error)]

@@ -43,6 +43,10 @@ class LineDraft:
     period_start: datetime
     period_end: datetime
 
+    def fields(self) -> dict:
+        """Its values by name, to store it as a line."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
 
 @dataclass(frozen=True, slots=True)
 class InvoiceDraft:

@@ -64,13 +64,8 @@ async def _issue(
                 InvoiceLine(
                     subscription_id=subscription.id,
                     invoice_id=invoice.id,
-                    kind=line.kind,
-                    description=line.description,
-                    quantity=line.quantity,
-                    amount=line.amount,
-                    period_start=line.period_start,
-                    period_end=line.period_end,
                     created_at=now,
+                    **line.fields(),
                 )
             )
     await session.flush()

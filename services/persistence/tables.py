@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -19,6 +20,11 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class ChangeAction(StrEnum):
+    SUBSCRIBED = "SUBSCRIBED"
+    QUANTITY_CHANGED = "QUANTITY_CHANGED"
 
 
 def _enum(enum: type) -> sa.Enum:
@@ -127,3 +133,34 @@ class InvoiceLine(SQLModel, table=True):
     period_start: datetime = _instant()
     period_end: datetime = _instant()
     created_at: datetime = _instant()
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A mutation already carried out for this user and key, and what it produced."""
+
+    __tablename__ = "idempotency_keys"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    key: str = Field(max_length=255, primary_key=True)
+    operation: str = Field(max_length=64)
+    fingerprint: str = Field(max_length=64)  # sha256 of the operation's input
+    outcome: str = Field(sa_type=sa.Text)  # JSON: ids to present the first payload again
+    created_at: datetime = _instant(index=True)
+
+
+class SubscriptionChange(SQLModel, table=True):
+    """The audit trail: who changed which subscription, how, and when."""
+
+    __tablename__ = "subscription_changes"
+    __table_args__ = (sa.Index("ix_subscription_changes_newest", "subscription_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="accounts.id", index=True)
+    subscription_id: int = Field(foreign_key="subscriptions.id")
+    user_id: int = Field(foreign_key="users.id")
+    action: ChangeAction = Field(sa_type=_enum(ChangeAction))
+    old_quantity: int | None = None
+    new_quantity: int
+    proration_amount: Decimal | None = Field(default=None, sa_type=Cents())
+    occurred_at: datetime = _instant()
+    request_id: str = Field(max_length=64)

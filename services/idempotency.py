@@ -1,0 +1,101 @@
+"""Idempotency keys, after Stripe's: for one user, a key names one mutation. A repeat
+with the same input gets the first outcome back and changes nothing; with another
+input it is refused. The key is claimed in the same transaction as the change, so a
+refused change leaves no key behind and concurrent duplicates queue on the key's
+primary key: the first commits, the others then find its outcome."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.errors import DomainError, ErrorCode
+from services.persistence.database import Database
+from services.persistence.tables import IdempotencyKey
+
+MAX_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotentRequest:
+    user_id: int
+    key: str
+    operation: str
+    fingerprint: str
+
+    @classmethod
+    def of(
+        cls, user_id: int, key: str | None, operation: str, **inputs
+    ) -> "IdempotentRequest | None":
+        """None without a key; DomainError(BAD_USER_INPUT) for a key of the wrong length."""
+        if key is None:
+            return None
+        if not 1 <= len(key) <= MAX_KEY_LENGTH:
+            raise DomainError(
+                ErrorCode.BAD_USER_INPUT,
+                f"idempotencyKey must be 1 to {MAX_KEY_LENGTH} characters; got {len(key)}.",
+                ("input", "idempotencyKey"),
+            )
+        canonical = json.dumps({"operation": operation, **inputs}, sort_keys=True, default=str)
+        return cls(user_id, key, operation, hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def _insert(dialect: str):
+    return (postgresql if dialect == "postgresql" else sqlite).insert(IdempotencyKey)
+
+
+async def claim(
+    session: AsyncSession, request: IdempotentRequest, now: datetime, retention: timedelta
+) -> dict | None:
+    """Claim the key for this transaction (None), or return the outcome stored by the
+    mutation that claimed it first. A key older than `retention` counts as unused."""
+    key = (IdempotencyKey.user_id == request.user_id, IdempotencyKey.key == request.key)
+    await session.exec(
+        sa.delete(IdempotencyKey).where(*key, IdempotencyKey.created_at < now - retention)
+    )
+    statement = (
+        _insert(session.bind.dialect.name)
+        .values(
+            user_id=request.user_id,
+            key=request.key,
+            operation=request.operation,
+            fingerprint=request.fingerprint,
+            outcome="",
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(IdempotencyKey.key)
+    )
+    if (await session.exec(statement)).first() is not None:
+        return None
+    stored = (await session.exec(select(IdempotencyKey).where(*key))).one()
+    if stored.fingerprint != request.fingerprint:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for a different request; use a new key.",
+            ("input", "idempotencyKey"),
+        )
+    return json.loads(stored.outcome)
+
+
+async def remember(session: AsyncSession, request: IdempotentRequest, outcome: dict) -> None:
+    """Store what the claimed mutation produced, in its own transaction."""
+    await session.exec(
+        sa.update(IdempotencyKey)
+        .where(IdempotencyKey.user_id == request.user_id, IdempotencyKey.key == request.key)
+        .values(outcome=json.dumps(outcome))
+    )
+
+
+async def purge(db: Database, now: datetime, retention: timedelta) -> int:
+    """Forget keys older than `retention`; returns how many."""
+    async with db.transaction() as session:
+        result = await session.exec(
+            sa.delete(IdempotencyKey).where(IdempotencyKey.created_at < now - retention)
+        )
+        return result.rowcount
