@@ -22,7 +22,8 @@ def encode(listing: Listing, record) -> str:
 def _typed(listing: Listing, values: list) -> tuple:
     typed = []
     for name, value in zip(listing.order, values, strict=True):
-        python_type = getattr(listing.model, name).type.python_type
+        column_type = getattr(listing.model, name).type
+        python_type = getattr(column_type, "impl_instance", column_type).python_type
         if python_type is datetime and isinstance(value, str):
             typed.append(parse_instant(value))
         elif python_type is int and type(value) is int:

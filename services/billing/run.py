@@ -1,10 +1,12 @@
 """The billing run: issue every invoice that has fallen due, exactly once.
 
-Each subscription is billed in a transaction of its own, under its row lock, after
-checking again that it is still due. Overlapping runs (two servers, cron,
-advanceTestClock) therefore find the work done and skip it, and the unique
+Boundaries are billed oldest first across all subscriptions, so an account's invoice
+numbers follow its invoice dates even when a run catches up on missed periods. Each
+invoice is issued in a transaction of its own, under its subscription's row lock,
+after checking again that the boundary is still due. Overlapping runs (two servers,
+cron, advanceTestClock) therefore find the work done and skip it, and the unique
 (subscription, period start) constraint stands behind that. A run that dies leaves
-every subscription either billed up to `now` or untouched.
+whole invoices only, and the next run carries on from there.
 """
 
 from datetime import datetime
@@ -12,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import select
 
-from services.billing.cycle import SubscriptionStatus
+from services.billing.cycle import BillingState, SubscriptionStatus, cross_boundary
 from services.billing.issuing import AfterIssue, bill_locked_subscription
 from services.clock import TestClock
 from services.persistence.database import Database
@@ -36,20 +38,34 @@ async def lock_subscription(session, subscription_id: int) -> Subscription | Non
     return (await session.exec(statement)).first()
 
 
+def _boundaries(state: BillingState, now: datetime) -> list[datetime]:
+    """Every boundary of `state` at or before `now`, oldest first."""
+    found = []
+    while state.next_boundary <= now:
+        found.append(state.next_boundary)
+        state = cross_boundary(state)
+    return found
+
+
 async def run_billing(
     db: Database, now: datetime, after_issue: AfterIssue | None = None
 ) -> list[Invoice]:
     """Bill everything due at `now`; returns the invoices this run issued."""
     async with db.session() as session:
-        due_ids = (
-            await session.exec(select(Subscription.id).where(_due(now)).order_by(Subscription.id))
-        ).all()
+        due = (await session.exec(select(Subscription).where(_due(now)))).all()
+    schedule = sorted(
+        (boundary, subscription.id)
+        for subscription in due
+        for boundary in _boundaries(subscription.billing_state, now)
+    )
     issued: list[Invoice] = []
-    for subscription_id in due_ids:
+    for boundary, subscription_id in schedule:
         async with db.transaction() as session:
             subscription = await lock_subscription(session, subscription_id)
-            if subscription is not None:
-                issued += await bill_locked_subscription(session, subscription, now, after_issue)
+            if subscription is not None:  # bills nothing if another run got there first
+                issued += await bill_locked_subscription(
+                    session, subscription, boundary, after_issue
+                )
     return issued
 
 
