@@ -5,10 +5,20 @@ from strawberry.relay import GlobalID
 UPCOMING_PREFIX = "upcoming-"
 
 
+# Ids are 32-bit integer keys on every database; a larger number names nothing.
+MAX_DATABASE_ID = 2**31 - 1
+
+
 def decode(value: str, type_name: str) -> int | None:
     """The database id inside a global id of `type_name`, or None if it is not one."""
-    node_id = decode_any(value, type_name)
-    return int(node_id) if node_id is not None and node_id.isdigit() else None
+    return database_id(decode_any(value, type_name))
+
+
+def database_id(node_id: str | None) -> int | None:
+    if node_id is None or not node_id.isascii() or not node_id.isdigit():
+        return None
+    number = int(node_id)
+    return number if 1 <= number <= MAX_DATABASE_ID else None
 
 
 def decode_any(value: str, type_name: str) -> str | None:

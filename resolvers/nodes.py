@@ -33,6 +33,7 @@ async def node(
                 pending = await context.loaders.pending_lines.load(of.id)
                 draft = subscription_rules.upcoming_invoice(of, pending, context.clock.now())
                 return UpcomingInvoice(of.id, draft)
-            found = await context.loaders.invoice.load(int(raw)) if raw.isdigit() else None
+            key = ids.database_id(raw)
+            found = await context.loaders.invoice.load(key) if key is not None else None
             return found if found is not None and viewer.can_read(found.account_id) else None
     return None

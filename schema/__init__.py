@@ -8,7 +8,6 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
@@ -18,6 +17,7 @@ from schema.errors import PresentErrors, log_unexpected
 from schema.limits import cost_limit_rule
 from schema.mutation import Mutation, TestClockMutation
 from schema.operation_log import OperationLog
+from schema.parsing import DocumentCache
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types.account import AccountType
@@ -45,7 +45,7 @@ def build_schema(*, test_clock: bool = True, production: bool = False) -> strawb
         OperationLog,  # outermost: logs the outcome after errors are presented
         PresentErrors,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=512),
+        lambda: DocumentCache(maxsize=512),
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: AddValidationRules([cost_limit_rule(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE)]),
