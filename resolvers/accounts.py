@@ -31,9 +31,7 @@ async def viewer_role(context: Context, of: Account) -> Role:
 
 
 async def subscriptions(context: Context, of: Account) -> list[Subscription]:
-    found = await context.loaders.subscriptions_of_account.load(of.id)
-    context.loaders.prime_subscriptions(found)
-    return found
+    return await context.loaders.subscriptions_of_account.load(of.id)
 
 
 async def available_plans(context: Context, of: Account) -> list[Plan]:

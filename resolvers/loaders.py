@@ -1,13 +1,20 @@
 """Per-request DataLoaders over the batch reads, so an operation costs a fixed number
 of statements whatever the data size. Never shared between requests or users."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
 
 from services import queries
 from services.persistence.database import Database
-from services.persistence.tables import Account, Invoice, InvoiceLine, Subscription, User
+from services.persistence.tables import (
+    Account,
+    Invoice,
+    InvoiceLine,
+    Subscription,
+    User,
+)
 
 
 @dataclass
@@ -27,20 +34,35 @@ class Loaders:
         def loader(batch):
             return DataLoader(lambda keys: batch(self.db, keys))
 
+        def pages(listing: queries.Listing):
+            return DataLoader(lambda requests: queries.pages(self.db, listing, requests))
+
         self.account = loader(queries.accounts_by_id)
         self.user = loader(queries.users_by_id)
-        self.subscription = loader(queries.subscriptions_by_id)
+        self.subscription = DataLoader(self._subscriptions)
         self.invoice = loader(queries.invoices_by_id)
-        self.subscriptions_of_account = loader(queries.subscriptions_of_accounts)
+        self.subscriptions_of_account = DataLoader(self._subscriptions_of_accounts)
         self.pending_lines = loader(queries.pending_lines_of_subscriptions)
         self.invoice_lines = loader(queries.lines_of_invoices)
-        self.invoice_page = DataLoader(
-            lambda requests: queries.pages(self.db, queries.INVOICES, requests)
-        )
-        self.change_page = DataLoader(
-            lambda requests: queries.pages(self.db, queries.SUBSCRIPTION_CHANGES, requests)
-        )
+        self.invoice_page = pages(queries.INVOICES)
+        self.change_page = pages(queries.SUBSCRIPTION_CHANGES)
 
-    def prime_subscriptions(self, subscriptions: list[Subscription]) -> None:
-        for subscription in subscriptions:
+    def _remember(self, found: Iterable[queries.WithPending]) -> list[Subscription]:
+        """Subscriptions come with their pending lines: keep both for later fields."""
+        subscriptions = []
+        for subscription, lines in found:
             self.subscription.prime(subscription.id, subscription)
+            self.pending_lines.prime(subscription.id, lines)
+            subscriptions.append(subscription)
+        return subscriptions
+
+    async def _subscriptions(self, ids: list[int]) -> list[Subscription | None]:
+        found = await queries.subscriptions_by_id(self.db, ids)
+        self._remember(item for item in found if item is not None)
+        return [item[0] if item is not None else None for item in found]
+
+    async def _subscriptions_of_accounts(self, account_ids: list[int]) -> list[list[Subscription]]:
+        return [
+            self._remember(found)
+            for found in await queries.subscriptions_of_accounts(self.db, account_ids)
+        ]

@@ -1,25 +1,29 @@
 """Query cost: what an operation may ask for, estimated before it runs.
 
 Each field costs 1, times how many of it there can be: a field with `first` may return
-that many (a variable counts as the maximum page), any other list is taken to hold
-`list_size` items, and the edges of a connection are already counted by its `first`.
+that many (from the request's variables), any other list is taken to hold `list_size`
+items, and the edges of a connection are already counted by its `first`.
 Introspection is free, so GraphiQL and code generators keep working.
 """
 
+from collections.abc import Iterator
+
 from graphql import (
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLList,
     GraphQLNonNull,
+    GraphQLSchema,
     InlineFragmentNode,
-    IntValueNode,
-    OperationDefinitionNode,
     SelectionSetNode,
-    ValidationRule,
     get_named_type,
+    get_operation_ast,
+    value_from_ast,
 )
+from strawberry.extensions import SchemaExtension
 
 
 def _is_list(type_) -> bool:
@@ -28,64 +32,81 @@ def _is_list(type_) -> bool:
     return isinstance(type_, GraphQLList)
 
 
-def cost_limit_rule(max_cost: int, list_size: int, max_page: int) -> type[ValidationRule]:
-    class QueryCost(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_args) -> None:
-            schema = self.context.schema
-            root = schema.get_root_type(node.operation)
-            fragments = {
-                definition.name.value: definition
-                for definition in self.context.document.definitions
-                if isinstance(definition, FragmentDefinitionNode)
-            }
-            cost = self._cost(node.selection_set, root, fragments, set())
-            if cost > max_cost:
-                name = node.name.value if node.name else "the operation"
-                self.report_error(
-                    GraphQLError(
-                        f"{name} is too costly: an estimated {cost} fields, at most "
-                        f"{max_cost}. Ask for fewer items (`first`) or fewer fields.",
-                        node,
-                        extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": max_cost},
-                    )
+class CostEstimate:
+    def __init__(self, schema: GraphQLSchema, document, variables: dict, list_size: int):
+        self.schema = schema
+        self.variables = variables
+        self.list_size = list_size
+        self.fragments = {
+            definition.name.value: definition
+            for definition in document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+
+    def _multiplier(self, node: FieldNode, field) -> int:
+        for argument in node.arguments or ():
+            if argument.name.value == "first" and "first" in field.args:
+                value = value_from_ast(argument.value, field.args["first"].type, self.variables)
+                return value if isinstance(value, int) and value > 0 else 1
+        if _is_list(field.type):
+            return 1 if get_named_type(field.type).name.endswith("Edge") else self.list_size
+        return 1
+
+    def cost(self, selection_set: SelectionSetNode | None, parent, seen=frozenset()) -> int:
+        if selection_set is None or parent is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                name = selection.name.value
+                field = getattr(parent, "fields", {}).get(name)
+                if field is None or name.startswith("__"):
+                    continue
+                child = self.cost(selection.selection_set, get_named_type(field.type), seen)
+                total += self._multiplier(selection, field) * (1 + child)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.cost(selection.selection_set, target, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = self.fragments.get(selection.name.value)
+                if fragment is None or fragment.name.value in seen:
+                    continue
+                target = self.schema.get_type(fragment.type_condition.name.value)
+                total += self.cost(fragment.selection_set, target, seen | {fragment.name.value})
+        return total
+
+
+class QueryCostLimiter(SchemaExtension):
+    """Refuses, before executing it, an operation whose estimate exceeds `max_cost`."""
+
+    def __init__(self, max_cost: int, list_size: int):
+        self.max_cost = max_cost
+        self.list_size = list_size
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        operation = get_operation_ast(context.graphql_document, context.operation_name)
+        if operation is not None:
+            schema = context.schema._schema
+            estimate = CostEstimate(
+                schema, context.graphql_document, context.variables or {}, self.list_size
+            )
+            cost = estimate.cost(operation.selection_set, schema.get_root_type(operation.operation))
+            if cost > self.max_cost:
+                context.result = ExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            f"The operation is too costly: an estimated {cost} fields, at "
+                            f"most {self.max_cost}. Ask for fewer items (`first`) or fields.",
+                            operation,
+                            extensions={
+                                "code": "QUERY_TOO_COSTLY",
+                                "cost": cost,
+                                "maxCost": self.max_cost,
+                            },
+                        )
+                    ],
                 )
-
-        def _multiplier(self, node: FieldNode, field) -> int:
-            for argument in node.arguments or ():
-                if argument.name.value == "first":
-                    value = argument.value
-                    return int(value.value) if isinstance(value, IntValueNode) else max_page
-            if _is_list(field.type):
-                return 1 if get_named_type(field.type).name.endswith("Edge") else list_size
-            return 1
-
-        def _cost(self, selection_set: SelectionSetNode | None, parent, fragments, seen) -> int:
-            if selection_set is None or parent is None:
-                return 0
-            total = 0
-            for selection in selection_set.selections:
-                if isinstance(selection, FieldNode):
-                    name = selection.name.value
-                    field = getattr(parent, "fields", {}).get(name)
-                    if field is None or name.startswith("__"):
-                        continue
-                    child = self._cost(
-                        selection.selection_set, get_named_type(field.type), fragments, seen
-                    )
-                    total += self._multiplier(selection, field) * (1 + child)
-                elif isinstance(selection, InlineFragmentNode):
-                    condition = selection.type_condition
-                    target = (
-                        self.context.schema.get_type(condition.name.value) if condition else parent
-                    )
-                    total += self._cost(selection.selection_set, target, fragments, seen)
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    fragment = fragments.get(name)
-                    if fragment is None or name in seen:
-                        continue
-                    target = self.context.schema.get_type(fragment.type_condition.name.value)
-                    total += self._cost(fragment.selection_set, target, fragments, seen | {name})
-            return total
-
-    return QueryCost
+        yield

@@ -66,10 +66,6 @@ async def accounts_by_id(db: Database, ids: Sequence[int]) -> list[Account | Non
     return await _by_id(db, Account, ids)
 
 
-async def subscriptions_by_id(db: Database, ids: Sequence[int]) -> list[Subscription | None]:
-    return await _by_id(db, Subscription, ids)
-
-
 async def invoices_by_id(db: Database, ids: Sequence[int]) -> list[Invoice | None]:
     return await _by_id(db, Invoice, ids)
 
@@ -83,16 +79,44 @@ async def _grouped(db: Database, statement, key_column: str, keys: Sequence[int]
     return [groups.get(key, []) for key in keys]
 
 
+# A subscription with the proration lines pending on its next invoice.
+WithPending = tuple[Subscription, list[InvoiceLine]]
+
+
+async def _with_pending(db: Database, condition) -> list[WithPending]:
+    """Subscriptions (oldest first) and their pending lines, in one statement."""
+    pending = sa.and_(
+        InvoiceLine.subscription_id == Subscription.id, InvoiceLine.invoice_id.is_(None)
+    )
+    statement = (
+        select(Subscription, InvoiceLine)
+        .outerjoin(InvoiceLine, pending)
+        .where(condition)
+        .order_by(Subscription.subscribed_at, Subscription.id, InvoiceLine.id)
+    )
+    async with db.session() as session:
+        rows = (await session.exec(statement)).all()
+    found: dict[int, WithPending] = {}
+    for subscription, line in rows:
+        _, lines = found.setdefault(subscription.id, (subscription, []))
+        if line is not None:
+            lines.append(line)
+    return list(found.values())
+
+
+async def subscriptions_by_id(db: Database, ids: Sequence[int]) -> list[WithPending | None]:
+    found = {s.id: (s, lines) for s, lines in await _with_pending(db, Subscription.id.in_(ids))}
+    return [found.get(key) for key in ids]
+
+
 async def subscriptions_of_accounts(
     db: Database, account_ids: Sequence[int]
-) -> list[list[Subscription]]:
+) -> list[list[WithPending]]:
     """Each account's subscriptions, oldest first."""
-    statement = (
-        select(Subscription)
-        .where(Subscription.account_id.in_(account_ids))
-        .order_by(Subscription.subscribed_at, Subscription.id)
-    )
-    return await _grouped(db, statement, "account_id", account_ids)
+    groups: dict[int, list[WithPending]] = defaultdict(list)
+    for subscription, lines in await _with_pending(db, Subscription.account_id.in_(account_ids)):
+        groups[subscription.account_id].append((subscription, lines))
+    return [groups.get(key, []) for key in account_ids]
 
 
 async def pending_lines_of_subscriptions(

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from sqlmodel import select
+
 from services.accounts import create_account
 from services.billing.cycle import SubscriptionStatus
 from services.billing.periods import trial_ends_at
@@ -35,3 +37,22 @@ async def trialing_subscription(
     async with db.transaction() as session:
         session.add(subscription)
     return subscription
+
+
+async def busy_admin(db: Database, email: str, accounts: int, subscribed_at: datetime) -> User:
+    """An admin of `accounts` accounts, each with every plan on trial from `subscribed_at`."""
+    from services.catalog import PLANS
+
+    for number in range(accounts):
+        owner = email if number == 0 else f"{number}.{email}"
+        account = await account_with_admin(db, f"Busy {number}", owner, subscribed_at)
+        for plan in PLANS:
+            await trialing_subscription(db, account.id, plan.code, 2, subscribed_at)
+    async with db.transaction() as session:
+        user = (await session.exec(select(User).where(User.email == email))).one()
+        others = await session.exec(
+            select(Membership.account_id).where(Membership.user_id != user.id)
+        )
+        for account_id in others.all():
+            session.add(Membership(user_id=user.id, account_id=account_id, role=Role.ADMIN))
+    return user

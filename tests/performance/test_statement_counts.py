@@ -1,0 +1,82 @@
+"""The SQL an operation costs is fixed, whatever the amount of data behind it."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from services.billing.run import run_billing
+from tests.support.factories import busy_admin
+from tests.support.statements import statements
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "operations"
+DASHBOARD = (OPERATIONS / "Dashboard.graphql").read_text()
+PREVIEW_COST = (OPERATIONS / "PreviewCost.graphql").read_text()
+UPDATE_QUANTITY = (OPERATIONS / "UpdateQuantity.graphql").read_text()
+OWNER = "olga@busy.test"
+SUBSCRIBED = datetime(2025, 1, 1, 9, tzinfo=UTC)
+
+
+async def server_with_data(apis, db, *, accounts: int, months: int):
+    """`accounts` accounts of 4 subscriptions, billed for `months` (up to 12) months, two
+    of them with pending proration lines."""
+    now = datetime(2025, months, 15, tzinfo=UTC)
+    api = await apis.start(clock=now.isoformat())
+    await busy_admin(db, OWNER, accounts, SUBSCRIBED)  # trials end Jan 8
+    await run_billing(db, now)
+    data = await api.data(DASHBOARD, as_user=OWNER)
+    subscriptions = [
+        subscription["id"]
+        for membership in data["viewer"]["memberships"]
+        for subscription in membership["account"]["subscriptions"]
+    ]
+    for subscription_id in subscriptions[:2]:
+        change = {"input": {"subscriptionId": subscription_id, "quantity": 3}}
+        assert (await api.data(UPDATE_QUANTITY, change, as_user=OWNER))["updateQuantity"][
+            "prorationLine"
+        ]
+    return api, subscriptions
+
+
+SIZES = {"small": {"accounts": 1, "months": 3}, "large": {"accounts": 13, "months": 12}}
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_dashboard_costs_four_statements(apis, db, size):
+    api, subscriptions = await server_with_data(apis, db, **SIZES[size])
+
+    with statements(api.app.state.db.engine) as sent:
+        data = await api.data(DASHBOARD, {"invoicesFirst": 20}, as_user=OWNER)
+
+    accounts = data["viewer"]["memberships"]
+    assert len(accounts) == SIZES[size]["accounts"]
+    assert len(subscriptions) == 4 * SIZES[size]["accounts"]
+    invoices = sum(len(m["account"]["invoices"]["edges"]) for m in accounts)
+    assert invoices == min(SIZES[size]["months"] * 4, 20) * SIZES[size]["accounts"]
+    assert len(sent) == 4, "\n\n".join(sent)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_preview_costs_two_statements(apis, db, size):
+    api, subscriptions = await server_with_data(apis, db, **SIZES[size])
+
+    with statements(api.app.state.db.engine) as sent:
+        await api.data(
+            PREVIEW_COST, {"subscriptionId": subscriptions[-1], "quantity": 7}, as_user=OWNER
+        )
+
+    assert len(sent) == 2, "\n\n".join(sent)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_quantity_change_costs_a_fixed_number_of_statements(apis, db, size):
+    api, subscriptions = await server_with_data(apis, db, **SIZES[size])
+    change = {"input": {"subscriptionId": subscriptions[-1], "quantity": 9, "idempotencyKey": "k"}}
+
+    with statements(api.app.state.db.engine) as sent:
+        result = await api.data(UPDATE_QUANTITY, change, as_user=OWNER)
+
+    assert result["updateQuantity"]["prorationLine"]["quantity"] == 9
+    # viewer; key claimed; subscription locked; line, subscription, audit and key
+    # written; the pending lines of its upcoming invoice.
+    assert len(sent) == 9, "\n\n".join(sent)
