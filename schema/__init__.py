@@ -11,6 +11,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from resolvers.accounts import MAX_PAGE_SIZE
 from schema.errors import PresentErrors, log_unexpected
 from schema.limits import QueryCostLimiter
 from schema.mutation import Mutation, TestClockMutation
@@ -48,7 +49,7 @@ def build_schema(*, test_clock: bool = True, production: bool = False) -> strawb
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: ValidationCache(maxsize=512),
-        lambda: QueryCostLimiter(max_cost=MAX_COST, list_size=ASSUMED_LIST_SIZE),
+        lambda: QueryCostLimiter(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE),
     ]
     if production:
         extensions.append(DisableIntrospection)

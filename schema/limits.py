@@ -1,7 +1,8 @@
 """Query cost: what an operation may ask for, estimated before it runs.
 
 Each field costs 1, times how many of it there can be: a field with `first` may return
-that many (from the request's variables), any other list is taken to hold `list_size`
+that many (from the request's variables, at most a page, since a larger `first` is
+refused with its own error), any other list is taken to hold `list_size`
 items, and the edges of a connection are already counted by its `first`.
 Introspection is free, so GraphiQL and code generators keep working.
 """
@@ -33,10 +34,13 @@ def _is_list(type_) -> bool:
 
 
 class CostEstimate:
-    def __init__(self, schema: GraphQLSchema, document, variables: dict, list_size: int):
+    def __init__(
+        self, schema: GraphQLSchema, document, variables: dict, list_size: int, max_page: int
+    ):
         self.schema = schema
         self.variables = variables
         self.list_size = list_size
+        self.max_page = max_page
         self.fragments = {
             definition.name.value: definition
             for definition in document.definitions
@@ -47,7 +51,7 @@ class CostEstimate:
         for argument in node.arguments or ():
             if argument.name.value == "first" and "first" in field.args:
                 value = value_from_ast(argument.value, field.args["first"].type, self.variables)
-                return value if isinstance(value, int) and value > 0 else 1
+                return min(value, self.max_page) if isinstance(value, int) and value > 0 else 1
         if _is_list(field.type):
             return 1 if get_named_type(field.type).name.endswith("Edge") else self.list_size
         return 1
@@ -80,9 +84,10 @@ class CostEstimate:
 class QueryCostLimiter(SchemaExtension):
     """Refuses, before executing it, an operation whose estimate exceeds `max_cost`."""
 
-    def __init__(self, max_cost: int, list_size: int):
+    def __init__(self, max_cost: int, list_size: int, max_page: int):
         self.max_cost = max_cost
         self.list_size = list_size
+        self.max_page = max_page
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
@@ -90,7 +95,11 @@ class QueryCostLimiter(SchemaExtension):
         if operation is not None:
             schema = context.schema._schema
             estimate = CostEstimate(
-                schema, context.graphql_document, context.variables or {}, self.list_size
+                schema,
+                context.graphql_document,
+                context.variables or {},
+                self.list_size,
+                self.max_page,
             )
             cost = estimate.cost(operation.selection_set, schema.get_root_type(operation.operation))
             if cost > self.max_cost:

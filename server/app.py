@@ -14,9 +14,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from schema import build_schema
-from server.billing_task import bill_periodically
 from server.graphql_view import BillingGraphQL
 from server.middleware import BodySizeLimit, RequestId
+from server.upkeep import upkeep_periodically
 from services.clock import SystemClock, TestClock
 from services.persistence.database import Database
 from services.settings import Settings
@@ -44,7 +44,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         task = None
         if settings.test_clock is None and settings.billing_interval_seconds > 0:
             task = asyncio.create_task(
-                bill_periodically(app.state.db, app.state.clock, settings.billing_interval_seconds)
+                upkeep_periodically(
+                    app.state.db,
+                    app.state.clock,
+                    settings.billing_interval_seconds,
+                    timedelta(hours=settings.idempotency_retention_hours),
+                )
             )
         try:
             yield

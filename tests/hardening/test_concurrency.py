@@ -1,0 +1,82 @@
+"""Concurrent requests over HTTP: no update lost, no charge twice, no 5xx."""
+
+import asyncio
+import random
+
+from sqlmodel import select
+
+from services.billing.proration import prorate
+from services.catalog import PlanCode, plan_for
+from services.persistence.tables import InvoiceLine, SubscriptionChange
+from tests.api.lookups import acme_omnichannel_id
+from tests.api.operations import UPDATE_QUANTITY
+from tests.support.snapshot import count
+
+OMNICHANNEL = plan_for(PlanCode.OMNICHANNEL)
+
+
+async def test_thirty_concurrent_changes_form_one_chain(api, db):
+    subscription_id = await acme_omnichannel_id(api)
+    quantities = random.Random(7).choices(range(1, 51), k=30)
+
+    responses = await asyncio.gather(
+        *(
+            api.post(
+                UPDATE_QUANTITY,
+                {"input": {"subscriptionId": subscription_id, "quantity": quantity}},
+                as_user="ada@acme.test",
+            )
+            for quantity in quantities
+        )
+    )
+
+    assert all(response.status_code == 200 for response in responses)
+    bodies = [response.json() for response in responses]
+    assert all("errors" not in body for body in bodies), bodies
+    accepted = [b for b in bodies if not b["data"]["updateQuantity"]["errors"]]
+    async with db.session() as session:
+        changes = (
+            await session.exec(select(SubscriptionChange).order_by(SubscriptionChange.id))
+        ).all()
+        lines = (
+            await session.exec(
+                select(InvoiceLine).where(InvoiceLine.invoice_id.is_(None)).order_by(InvoiceLine.id)
+            )
+        ).all()
+    assert len(changes) == len(lines) == len(accepted)
+    # Each change replaced what the one before it left, and was priced against it.
+    previous = 3
+    for change, line in zip(changes, lines, strict=True):
+        assert change.old_quantity == previous
+        assert line.quantity == change.new_quantity
+        difference = OMNICHANNEL.monthly_cost(line.quantity) - OMNICHANNEL.monthly_cost(previous)
+        assert line.amount == change.proration_amount == prorate(difference, 16, 30)
+        previous = change.new_quantity
+    final = await api.data(
+        "query($id: ID!) { subscription(id: $id) { quantity } }", {"id": subscription_id}
+    )
+    assert final["subscription"]["quantity"] == previous == lines[-1].quantity
+    # A refusal is only ever "unchanged": the quantity equalled the one just set.
+    refused = [
+        b["data"]["updateQuantity"]["errors"][0]["code"] for b in bodies if b not in accepted
+    ]
+    assert set(refused) <= {"QUANTITY_UNCHANGED"}
+
+
+async def test_twenty_concurrent_duplicates_have_one_effect(api, db):
+    subscription_id = await acme_omnichannel_id(api)
+    variables = {
+        "input": {"subscriptionId": subscription_id, "quantity": 5, "idempotencyKey": "tap-tap"}
+    }
+
+    responses = await asyncio.gather(
+        *(api.post(UPDATE_QUANTITY, variables, as_user="ada@acme.test") for _ in range(20))
+    )
+
+    assert {response.status_code for response in responses} == {200}
+    payloads = [response.json()["data"]["updateQuantity"] for response in responses]
+    assert all(payload == payloads[0] for payload in payloads)
+    assert payloads[0]["errors"] == []
+    assert payloads[0]["prorationLine"]["amount"]["amount"] == "41.60"
+    assert await count(db, "invoice_lines") == 2  # Nov's recurring line, and this one
+    assert await count(db, "subscription_changes") == 1
