@@ -24,8 +24,8 @@ async def memberships(context: Context) -> list[tuple[Account, Role]]:
     return [(found_account, viewer.roles[found_account.id]) for found_account in found]
 
 
-async def viewer_role(context: Context, of: Account) -> Role:
-    role = (await context.viewer()).role_in(of.id)
+def viewer_role(context: Context, of: Account) -> Role:
+    role = context.signed_in.role_in(of.id)
     assert role is not None  # only members reach an account
     return role
 

@@ -31,6 +31,13 @@ class Context:
     def test_clock(self) -> TestClock | None:
         return self.clock if isinstance(self.clock, TestClock) else None
 
+    @property
+    def signed_in(self) -> Viewer:
+        """The viewer, for fields below a root field that authenticated the request."""
+        if self._viewer is None:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in first.")
+        return self._viewer
+
     async def viewer(self) -> Viewer:
         """The signed-in user, loaded once per request; DomainError(UNAUTHENTICATED) if none."""
         if self._viewer is None:

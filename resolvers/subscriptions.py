@@ -21,8 +21,8 @@ async def account_of(context: Context, of: Subscription) -> Account:
     return found
 
 
-async def viewer_can_update(context: Context, of: Subscription) -> bool:
-    return (await context.viewer()).can_change(of.account_id)
+def viewer_can_update(context: Context, of: Subscription) -> bool:
+    return context.signed_in.can_change(of.account_id)
 
 
 async def upcoming_invoice(context: Context, of: Subscription) -> InvoiceDraft:

@@ -4,6 +4,7 @@ from functools import cache
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -32,6 +33,14 @@ MAX_COST = 100_000
 ASSUMED_LIST_SIZE = 10
 
 
+# Built once: a limiter made per request brings new rule classes, and the validation
+# cache, keyed by the rules, would then never hit.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
 class BillingSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
         log_unexpected(errors, execution_context)
@@ -46,8 +55,7 @@ def build_schema(*, test_clock: bool = True, production: bool = False) -> strawb
         PresentErrors,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: DocumentCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: ValidationCache(maxsize=512),
         lambda: QueryCostLimiter(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE),
     ]

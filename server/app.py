@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -41,6 +42,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url)
         app.state.clock = TestClock(settings.test_clock) if settings.test_clock else SystemClock()
+        # Start-up objects (schema, tables, modules) never die: keep them out of the
+        # collector's way (measured: fewer long full collections under load).
+        gc.collect()
+        gc.freeze()
         task = None
         if settings.test_clock is None and settings.billing_interval_seconds > 0:
             task = asyncio.create_task(

@@ -20,8 +20,8 @@ class AccountType(relay.Node):
         return cls(id=account.id, name=account.name, record=account)
 
     @strawberry.field
-    async def viewer_role(self, info: strawberry.Info) -> Role:
-        return await accounts.viewer_role(info.context, self.record)
+    def viewer_role(self, info: strawberry.Info) -> Role:
+        return accounts.viewer_role(info.context, self.record)
 
     @strawberry.field(description='Oldest first ("Active Subscriptions").')
     async def subscriptions(self, info: strawberry.Info) -> list[SubscriptionType]:

@@ -60,8 +60,8 @@ class SubscriptionType(relay.Node):
         return AccountType.of(await subscriptions.account_of(info.context, self.record))
 
     @strawberry.field(description="Whether the viewer may change it (admins only).")
-    async def viewer_can_update(self, info: strawberry.Info) -> bool:
-        return await subscriptions.viewer_can_update(info.context, self.record)
+    def viewer_can_update(self, info: strawberry.Info) -> bool:
+        return subscriptions.viewer_can_update(info.context, self.record)
 
     @property
     def account_id(self) -> int:

@@ -42,8 +42,10 @@ def _prepare_sqlite(engine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection) -> None:
-        immediate = connection.get_execution_options().get(_WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Reads run each statement on its own (SQLite's autocommit), saving a round
+        # trip to the driver's thread; writers take the write lock up front.
+        if connection.get_execution_options().get(_WRITE, False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -54,7 +56,9 @@ class Database:
         if self.is_sqlite:
             options["connect_args"] = {"timeout": 30}
         else:
-            options.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            # No pre-ping: it costs a round trip per checkout; a connection found dead
+            # fails its request and the pool replaces it.
+            options.update(pool_size=10, max_overflow=20, pool_recycle=1800)
         self.engine = create_async_engine(self.url, **options)
         if self.is_sqlite:
             _prepare_sqlite(self.engine)
