@@ -21,6 +21,7 @@ class Context:
     authorization: str | None
     request_id: str
     key_retention: timedelta = timedelta(hours=24)
+    planned: bool = False  # set when planned execution answered (schema/planned.py)
     loaders: Loaders = field(init=False)
     _viewer: Viewer | None = field(default=None, init=False)
 

@@ -18,6 +18,7 @@ from schema.limits import QueryCostLimiter
 from schema.mutation import Mutation, TestClockMutation
 from schema.operation_log import OperationLog
 from schema.parsing import DocumentCache
+from schema.planned import PlannedExecution
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types.account import AccountType
@@ -47,9 +48,11 @@ class BillingSchema(strawberry.Schema):
 
 
 @cache
-def build_schema(*, test_clock: bool = True, production: bool = False) -> strawberry.Schema:
-    """The schema; `advanceTestClock` exists only when the server has a test clock, and
-    production refuses introspection."""
+def build_schema(
+    *, test_clock: bool = True, production: bool = False, planned: bool = True
+) -> strawberry.Schema:
+    """The schema; `advanceTestClock` exists only when the server has a test clock,
+    production refuses introspection, and `planned` runs simple queries on a plan."""
     extensions = [
         OperationLog,  # outermost: logs the outcome after errors are presented
         PresentErrors,
@@ -59,6 +62,8 @@ def build_schema(*, test_clock: bool = True, production: bool = False) -> strawb
         lambda: ValidationCache(maxsize=512),
         lambda: QueryCostLimiter(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE),
     ]
+    if planned:
+        extensions.append(PlannedExecution)  # after the cost limit, which may refuse
     if production:
         extensions.append(DisableIntrospection)
     return BillingSchema(

@@ -40,6 +40,7 @@ class OperationLog(SchemaExtension):
                     "user": viewer.user_id if viewer is not None else None,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "outcome": _outcome(result.errors if result is not None else None),
+                    "planned": getattr(context, "planned", False),
                     "request_id": getattr(context, "request_id", None),
                 }
             )

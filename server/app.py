@@ -66,7 +66,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await app.state.db.dispose()
 
     graphql = BillingGraphQL(
-        build_schema(test_clock=settings.test_clock is not None, production=settings.production),
+        build_schema(
+            test_clock=settings.test_clock is not None,
+            production=settings.production,
+            planned=settings.planned_execution,
+        ),
         jwt_secret=settings.jwt_secret,
         key_retention=timedelta(hours=settings.idempotency_retention_hours),
         graphiql=not settings.production,

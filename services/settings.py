@@ -43,6 +43,7 @@ class Settings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
+    planned_execution: bool = True
 
     @property
     def production(self) -> bool:
@@ -79,4 +80,5 @@ class Settings:
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             max_body_bytes=int(_number(environ, "OCTOPODS_MAX_BODY_BYTES", 1_000_000)),
             log_level=environ.get("OCTOPODS_LOG_LEVEL", "INFO").upper(),
+            planned_execution=environ.get("OCTOPODS_PLANNED_EXECUTION", "1") != "0",
         )
