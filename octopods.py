@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"octopods: configuration error: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     return args.run(settings, args)
 
 
