@@ -16,6 +16,12 @@ class ErrorCode(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
+# The codes a mutation answers in its payload; the others refuse the whole request.
+USER_ERROR_CODES = tuple(
+    code for code in ErrorCode if code.name not in ("UNAUTHENTICATED", "BAD_USER_INPUT")
+)
+
+
 class DomainError(Exception):
     """A request the rules refuse. Raising it inside a transaction rolls it back."""
 

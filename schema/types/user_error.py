@@ -2,18 +2,12 @@ from enum import Enum
 
 import strawberry
 
-from services.errors import DomainError
+from services.errors import USER_ERROR_CODES, DomainError
 
-
-@strawberry.enum
-class UserErrorCode(Enum):
-    FORBIDDEN = "FORBIDDEN"
-    NOT_FOUND = "NOT_FOUND"
-    INVALID_QUANTITY = "INVALID_QUANTITY"
-    QUANTITY_UNCHANGED = "QUANTITY_UNCHANGED"
-    QUANTITY_CONFLICT = "QUANTITY_CONFLICT"
-    ALREADY_SUBSCRIBED = "ALREADY_SUBSCRIBED"
-    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+UserErrorCode = strawberry.enum(
+    Enum("UserErrorCode", {code.name: code.value for code in USER_ERROR_CODES}),
+    description="Why a mutation was refused.",
+)
 
 
 @strawberry.type(description="Why a mutation was refused; nothing was written.")
