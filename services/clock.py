@@ -1,6 +1,6 @@
 """The server's clock: the real one, or the contract's test clock that stands still."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from services.errors import DomainError, ErrorCode
@@ -16,9 +16,11 @@ class SystemClock:
 
 
 class TestClock:
-    """Starts at a given instant and moves only when told to, and only forward."""
+    """Starts at a given instant and moves only when told to, only forward, and at most
+    ten years at a time (billing catches up on every period it passes)."""
 
     __test__ = False  # not a pytest test class
+    MAX_STEP = timedelta(days=3653)
 
     def __init__(self, start: datetime):
         self._now = start.astimezone(UTC)
@@ -32,6 +34,12 @@ class TestClock:
             raise DomainError(
                 ErrorCode.BAD_USER_INPUT,
                 f"The test clock only moves forward; it is at {self._now.isoformat()}.",
+                ("to",),
+            )
+        if instant - self._now > self.MAX_STEP:
+            raise DomainError(
+                ErrorCode.BAD_USER_INPUT,
+                "The test clock moves at most ten years at a time.",
                 ("to",),
             )
         self._now = instant
