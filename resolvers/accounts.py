@@ -4,13 +4,13 @@ from services import accounts, queries
 from services.catalog import Plan
 from services.errors import DomainError, ErrorCode
 from services.permissions import Role
-from services.persistence.tables import Account, Subscription
+from services.persistence.records import AccountRecord, SubscriptionRecord
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-async def account(context: Context, account_id: str) -> Account | None:
+async def account(context: Context, account_id: str) -> AccountRecord | None:
     viewer = await context.viewer()
     key = ids.decode(account_id, "Account")
     if key is None or not viewer.can_read(key):
@@ -18,32 +18,32 @@ async def account(context: Context, account_id: str) -> Account | None:
     return await context.loaders.account.load(key)
 
 
-async def memberships(context: Context) -> list[tuple[Account, Role]]:
+async def memberships(context: Context) -> list[tuple[AccountRecord, Role]]:
     viewer = await context.viewer()
     found = await context.loaders.account.load_many(list(viewer.roles))
     return [(found_account, viewer.roles[found_account.id]) for found_account in found]
 
 
-def viewer_role(context: Context, of: Account) -> Role:
+def viewer_role(context: Context, of: AccountRecord) -> Role:
     role = context.signed_in.role_in(of.id)
     assert role is not None  # only members reach an account
     return role
 
 
-async def subscriptions(context: Context, of: Account) -> list[Subscription]:
+async def subscriptions(context: Context, of: AccountRecord) -> list[SubscriptionRecord]:
     return await context.loaders.subscriptions_of_account.load(of.id)
 
 
-async def available_plans(context: Context, of: Account) -> list[Plan]:
+async def available_plans(context: Context, of: AccountRecord) -> list[Plan]:
     return accounts.available_plans(await context.loaders.subscriptions_of_account.load(of.id))
 
 
-async def messaging_allowance(context: Context, of: Account) -> int:
+async def messaging_allowance(context: Context, of: AccountRecord) -> int:
     return accounts.messaging_allowance(await context.loaders.subscriptions_of_account.load(of.id))
 
 
 async def invoices(
-    context: Context, of: Account, first: int | None, after: str | None
+    context: Context, of: AccountRecord, first: int | None, after: str | None
 ) -> queries.Page:
     request = page_request(queries.INVOICES, of.id, first, after)
     return await context.loaders.invoice_page.load(request)

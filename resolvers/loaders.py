@@ -8,25 +8,25 @@ from strawberry.dataloader import DataLoader
 
 from services import queries
 from services.persistence.database import Database
-from services.persistence.tables import (
-    Account,
-    Invoice,
-    InvoiceLine,
-    Subscription,
-    User,
+from services.persistence.records import (
+    AccountRecord,
+    InvoiceLineRecord,
+    InvoiceRecord,
+    SubscriptionRecord,
+    UserRecord,
 )
 
 
 @dataclass
 class Loaders:
     db: Database
-    account: DataLoader[int, Account | None] = field(init=False)
-    user: DataLoader[int, User | None] = field(init=False)
-    subscription: DataLoader[int, Subscription | None] = field(init=False)
-    invoice: DataLoader[int, Invoice | None] = field(init=False)
-    subscriptions_of_account: DataLoader[int, list[Subscription]] = field(init=False)
-    pending_lines: DataLoader[int, list[InvoiceLine]] = field(init=False)
-    invoice_lines: DataLoader[int, list[InvoiceLine]] = field(init=False)
+    account: DataLoader[int, AccountRecord | None] = field(init=False)
+    user: DataLoader[int, UserRecord | None] = field(init=False)
+    subscription: DataLoader[int, SubscriptionRecord | None] = field(init=False)
+    invoice: DataLoader[int, InvoiceRecord | None] = field(init=False)
+    subscriptions_of_account: DataLoader[int, list[SubscriptionRecord]] = field(init=False)
+    pending_lines: DataLoader[int, list[InvoiceLineRecord]] = field(init=False)
+    invoice_lines: DataLoader[int, list[InvoiceLineRecord]] = field(init=False)
     invoice_page: DataLoader[queries.PageRequest, queries.Page] = field(init=False)
     change_page: DataLoader[queries.PageRequest, queries.Page] = field(init=False)
 
@@ -47,7 +47,7 @@ class Loaders:
         self.invoice_page = pages(queries.INVOICES)
         self.change_page = pages(queries.SUBSCRIPTION_CHANGES)
 
-    def _remember(self, found: Iterable[queries.WithPending]) -> list[Subscription]:
+    def _remember(self, found: Iterable[queries.WithPending]) -> list[SubscriptionRecord]:
         """Subscriptions come with their pending lines: keep both for later fields."""
         subscriptions = []
         for subscription, lines in found:
@@ -56,12 +56,14 @@ class Loaders:
             subscriptions.append(subscription)
         return subscriptions
 
-    async def _subscriptions(self, ids: list[int]) -> list[Subscription | None]:
+    async def _subscriptions(self, ids: list[int]) -> list[SubscriptionRecord | None]:
         found = await queries.subscriptions_by_id(self.db, ids)
         self._remember(item for item in found if item is not None)
         return [item[0] if item is not None else None for item in found]
 
-    async def _subscriptions_of_accounts(self, account_ids: list[int]) -> list[list[Subscription]]:
+    async def _subscriptions_of_accounts(
+        self, account_ids: list[int]
+    ) -> list[list[SubscriptionRecord]]:
         return [
             self._remember(found)
             for found in await queries.subscriptions_of_accounts(self.db, account_ids)

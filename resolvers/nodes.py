@@ -4,7 +4,7 @@ from resolvers import accounts, ids, subscriptions
 from resolvers.context import Context
 from services import subscriptions as subscription_rules
 from services.billing.invoices import InvoiceDraft
-from services.persistence.tables import Account, Invoice, Subscription
+from services.persistence.records import AccountRecord, InvoiceRecord, SubscriptionRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +15,7 @@ class UpcomingInvoice:
 
 async def node(
     context: Context, node_id: str
-) -> Account | Subscription | Invoice | UpcomingInvoice | None:
+) -> AccountRecord | SubscriptionRecord | InvoiceRecord | UpcomingInvoice | None:
     """Whatever the id names, if the viewer may see it; None for anything else."""
     viewer = await context.viewer()
     match ids.type_name_of(node_id):

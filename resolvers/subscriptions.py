@@ -5,39 +5,45 @@ from services import changes, queries, subscriptions
 from services.billing.invoices import InvoiceDraft
 from services.catalog import PlanCode
 from services.errors import not_found
-from services.persistence.tables import Account, Subscription, User
+from services.persistence.records import (
+    AccountRecord,
+    SubscriptionLike,
+    SubscriptionRecord,
+    UserRecord,
+)
+from services.persistence.tables import Subscription
 
 
-async def subscription(context: Context, subscription_id: str) -> Subscription | None:
+async def subscription(context: Context, subscription_id: str) -> SubscriptionRecord | None:
     viewer = await context.viewer()
     key = ids.decode(subscription_id, "Subscription")
     found = await context.loaders.subscription.load(key) if key is not None else None
     return found if found is not None and viewer.can_read(found.account_id) else None
 
 
-async def account_of(context: Context, of: Subscription) -> Account:
+async def account_of(context: Context, of: SubscriptionLike) -> AccountRecord:
     found = await context.loaders.account.load(of.account_id)
     assert found is not None  # a foreign key
     return found
 
 
-def viewer_can_update(context: Context, of: Subscription) -> bool:
+def viewer_can_update(context: Context, of: SubscriptionLike) -> bool:
     return context.signed_in.can_change(of.account_id)
 
 
-async def upcoming_invoice(context: Context, of: Subscription) -> InvoiceDraft:
+async def upcoming_invoice(context: Context, of: SubscriptionLike) -> InvoiceDraft:
     pending = await context.loaders.pending_lines.load(of.id)
     return subscriptions.upcoming_invoice(of, pending, context.clock.now())
 
 
 async def history(
-    context: Context, of: Subscription, first: int | None, after: str | None
+    context: Context, of: SubscriptionLike, first: int | None, after: str | None
 ) -> queries.Page:
     request = page_request(queries.SUBSCRIPTION_CHANGES, of.id, first, after)
     return await context.loaders.change_page.load(request)
 
 
-async def changed_by(context: Context, user_id: int) -> User:
+async def changed_by(context: Context, user_id: int) -> UserRecord:
     found = await context.loaders.user.load(user_id)
     assert found is not None  # a foreign key
     return found

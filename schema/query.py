@@ -11,16 +11,16 @@ from schema.types.plan import PlanType
 from schema.types.preview import CostPreview
 from schema.types.subscription import SubscriptionType
 from schema.types.viewer import Membership, Viewer
-from services.persistence.tables import Account, Invoice, Subscription
+from services.persistence.records import AccountRecord, InvoiceRecord, SubscriptionRecord
 
 
 def present_node(found: object) -> relay.Node | None:
     match found:
-        case Account():
+        case AccountRecord():
             return AccountType.of(found)
-        case Subscription():
+        case SubscriptionRecord():
             return SubscriptionType.of(found)
-        case Invoice():
+        case InvoiceRecord():
             return InvoiceType.issued(found)
         case nodes.UpcomingInvoice():
             return InvoiceType.upcoming(found.subscription_id, found.draft)

@@ -12,7 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import audit, idempotency
-from services.billing.cycle import SubscriptionStatus
+from services.billing.cycle import SubscriptionStatus, billing_state
 from services.billing.issuing import bill_locked_subscription
 from services.billing.periods import trial_ends_at
 from services.billing.run import lock_subscription
@@ -110,7 +110,7 @@ async def update_quantity(
         # Taken under the lock, so the change is priced where it really happens.
         now = request.clock.now()
         await bill_locked_subscription(session, subscription, now)
-        amount, draft, _, _ = change_line(plan, subscription.billing_state, quantity, now)
+        amount, draft, _, _ = change_line(plan, billing_state(subscription), quantity, now)
         line = None
         if draft is not None:
             line = InvoiceLine(subscription_id=subscription.id, created_at=now, **draft.fields())

@@ -1,6 +1,7 @@
 """Batch reads: each takes many keys and costs one statement, whatever their number.
 
-Request-scoped loaders call these; results come back in the order of the keys.
+Request-scoped loaders call these; results come back in the order of the keys, as
+read-only records (services.persistence.records).
 """
 
 from collections import defaultdict
@@ -8,10 +9,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import select
 
 from services.permissions import Role, Viewer
 from services.persistence.database import Database
+from services.persistence.records import (
+    AccountRecord,
+    InvoiceLineRecord,
+    InvoiceRecord,
+    SubscriptionRecord,
+    UserRecord,
+    record_of,
+    select_records,
+    split,
+)
 from services.persistence.tables import (
     Account,
     Invoice,
@@ -23,64 +33,73 @@ from services.persistence.tables import (
 )
 
 
-async def viewer_with_accounts(db: Database, user_id: int) -> tuple[Viewer, list[Account]] | None:
+async def _rows(db: Database, statement) -> list:
+    async with db.engine.connect() as connection:
+        return (await connection.execute(statement)).all()
+
+
+async def viewer_with_accounts(
+    db: Database, user_id: int
+) -> tuple[Viewer, list[AccountRecord]] | None:
     """The user, their roles and their accounts, in one statement."""
     statement = (
-        select(User, Membership.role, Account)
+        select_records(User, Account)
+        .add_columns(Membership.role)
+        .select_from(User)
         .outerjoin(Membership, Membership.user_id == User.id)
         .outerjoin(Account, Account.id == Membership.account_id)
         .where(User.id == user_id)
         .order_by(Account.id)
     )
-    async with db.session() as session:
-        rows = (await session.exec(statement)).all()
+    rows = await _rows(db, statement)
     if not rows:
         return None
-    user = rows[0][0]
     roles: dict[int, Role] = {}
     accounts = []
-    for _, role, account in rows:
+    for row in rows:
+        user, account = split(row, User, Account)
         if account is not None:
-            roles[account.id] = role
+            roles[account.id] = row[-1]
             accounts.append(account)
     return Viewer(user_id=user.id, email=user.email, name=user.name, roles=roles), accounts
 
 
-async def user_by_email(db: Database, email: str) -> User | None:
-    async with db.session() as session:
-        return (await session.exec(select(User).where(User.email == email))).first()
+async def user_by_email(db: Database, email: str) -> UserRecord | None:
+    rows = await _rows(db, select_records(User).where(User.email == email))
+    return UserRecord._make(rows[0]) if rows else None
 
 
 async def _by_id(db: Database, model, ids: Sequence[int]) -> list:
-    async with db.session() as session:
-        rows = (await session.exec(select(model).where(model.id.in_(ids)))).all()
-    found = {row.id: row for row in rows}
+    record = record_of(model)
+    rows = await _rows(db, select_records(model).where(model.id.in_(ids)))
+    found = {row.id: record._make(row) for row in rows}
     return [found.get(key) for key in ids]
 
 
-async def users_by_id(db: Database, ids: Sequence[int]) -> list[User | None]:
+async def users_by_id(db: Database, ids: Sequence[int]) -> list[UserRecord | None]:
     return await _by_id(db, User, ids)
 
 
-async def accounts_by_id(db: Database, ids: Sequence[int]) -> list[Account | None]:
+async def accounts_by_id(db: Database, ids: Sequence[int]) -> list[AccountRecord | None]:
     return await _by_id(db, Account, ids)
 
 
-async def invoices_by_id(db: Database, ids: Sequence[int]) -> list[Invoice | None]:
+async def invoices_by_id(db: Database, ids: Sequence[int]) -> list[InvoiceRecord | None]:
     return await _by_id(db, Invoice, ids)
 
 
-async def _grouped(db: Database, statement, key_column: str, keys: Sequence[int]) -> list[list]:
-    async with db.session() as session:
-        rows = (await session.exec(statement)).all()
+async def _grouped(
+    db: Database, model, statement, key_column: str, keys: Sequence[int]
+) -> list[list]:
+    record = record_of(model)
     groups: dict[int, list] = defaultdict(list)
-    for row in rows:
-        groups[getattr(row, key_column)].append(row)
+    for row in await _rows(db, statement):
+        groups[getattr(row, key_column)].append(record._make(row))
     return [groups.get(key, []) for key in keys]
 
 
 # A subscription with the proration lines pending on its next invoice.
-WithPending = tuple[Subscription, list[InvoiceLine]]
+WithPending = tuple[SubscriptionRecord, list[InvoiceLineRecord]]
 
 
 async def _with_pending(db: Database, condition) -> list[WithPending]:
@@ -89,15 +108,15 @@ async def _with_pending(db: Database, condition) -> list[WithPending]:
         InvoiceLine.subscription_id == Subscription.id, InvoiceLine.invoice_id.is_(None)
     )
     statement = (
-        select(Subscription, InvoiceLine)
+        select_records(Subscription, InvoiceLine)
+        .select_from(Subscription)
         .outerjoin(InvoiceLine, pending)
         .where(condition)
         .order_by(Subscription.subscribed_at, Subscription.id, InvoiceLine.id)
     )
-    async with db.session() as session:
-        rows = (await session.exec(statement)).all()
     found: dict[int, WithPending] = {}
-    for subscription, line in rows:
+    for row in await _rows(db, statement):
+        subscription, line = split(row, Subscription, InvoiceLine)
         _, lines = found.setdefault(subscription.id, (subscription, []))
         if line is not None:
             lines.append(line)
@@ -121,21 +140,25 @@ async def subscriptions_of_accounts(
 
 async def pending_lines_of_subscriptions(
     db: Database, subscription_ids: Sequence[int]
-) -> list[list[InvoiceLine]]:
+) -> list[list[InvoiceLineRecord]]:
     """Proration lines not on an issued invoice yet, in the order they were made."""
     statement = (
-        select(InvoiceLine)
+        select_records(InvoiceLine)
         .where(InvoiceLine.subscription_id.in_(subscription_ids), InvoiceLine.invoice_id.is_(None))
         .order_by(InvoiceLine.id)
     )
-    return await _grouped(db, statement, "subscription_id", subscription_ids)
+    return await _grouped(db, InvoiceLine, statement, "subscription_id", subscription_ids)
 
 
-async def lines_of_invoices(db: Database, invoice_ids: Sequence[int]) -> list[list[InvoiceLine]]:
+async def lines_of_invoices(
+    db: Database, invoice_ids: Sequence[int]
+) -> list[list[InvoiceLineRecord]]:
     statement = (
-        select(InvoiceLine).where(InvoiceLine.invoice_id.in_(invoice_ids)).order_by(InvoiceLine.id)
+        select_records(InvoiceLine)
+        .where(InvoiceLine.invoice_id.in_(invoice_ids))
+        .order_by(InvoiceLine.id)
     )
-    return await _grouped(db, statement, "invoice_id", invoice_ids)
+    return await _grouped(db, InvoiceLine, statement, "invoice_id", invoice_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,19 +213,19 @@ async def _newest(
     owner = getattr(model, listing.owner)
     order = [getattr(model, name) for name in listing.order]
     rank = sa.func.row_number().over(partition_by=owner, order_by=[c.desc() for c in order])
-    inner = select(model, rank.label("rank")).where(owner.in_(owner_ids))
+    inner = select_records(model).add_columns(rank.label("rank")).where(owner.in_(owner_ids))
     if after is not None:
         bound = [sa.literal(value, column.type) for value, column in zip(after, order, strict=True)]
         inner = inner.where(sa.tuple_(*order) < sa.tuple_(*bound))
     ranked = inner.subquery()
+    record = record_of(model)
     statement = (
-        select(sa.orm.aliased(model, ranked))
+        sa.select(*(ranked.c[column.name] for column in record.columns))
         .where(ranked.c.rank <= limit)
         .order_by(ranked.c[listing.owner], ranked.c.rank)
     )
-    async with db.session() as session:
-        rows = (await session.exec(statement)).all()
     grouped: dict[int, list] = defaultdict(list)
-    for record in rows:
-        grouped[getattr(record, listing.owner)].append(record)
+    for row in await _rows(db, statement):
+        found = record._make(row)
+        grouped[getattr(found, listing.owner)].append(found)
     return grouped

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from services.billing.cycle import BillingState, SubscriptionStatus
+from services.billing.cycle import BillingState, SubscriptionStatus, billing_state
 from services.billing.invoices import (
     InvoiceDraft,
     Line,
@@ -41,7 +41,7 @@ def upcoming_invoice(
 ) -> InvoiceDraft:
     """The invoice the next boundary would issue if nothing else changed."""
     plan = plan_for(subscription.plan_code)
-    settlement = settle(plan, subscription.billing_state, pending, now)
+    settlement = settle(plan, billing_state(subscription), pending, now)
     return invoice_at_next_boundary(plan, settlement.state, settlement.pending)[1]
 
 
@@ -72,7 +72,7 @@ def preview_cost(
         raise not_found("Subscription", ("subscriptionId",))
     plan = plan_for(subscription.plan_code)
     plan.check_quantity(quantity, ("quantity",))
-    settlement = settle(plan, subscription.billing_state, pending, now)
+    settlement = settle(plan, billing_state(subscription), pending, now)
     state = settlement.state
     amount, line, remaining_days, days_in_period = change_line(plan, state, quantity, now)
     after = (*settlement.pending, line) if line else settlement.pending

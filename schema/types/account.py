@@ -6,17 +6,17 @@ from schema.types.enums import Role
 from schema.types.invoice import InvoiceConnection
 from schema.types.plan import PlanType
 from schema.types.subscription import SubscriptionType
-from services.persistence.tables import Account
+from services.persistence.records import AccountRecord
 
 
 @strawberry.type(name="Account", description="A workspace: its subscriptions and invoices.")
 class AccountType(relay.Node):
     id: relay.NodeID[int]
     name: str
-    record: strawberry.Private[Account]
+    record: strawberry.Private[AccountRecord]
 
     @classmethod
-    def of(cls, account: Account) -> "AccountType":
+    def of(cls, account: AccountRecord) -> "AccountType":
         return cls(id=account.id, name=account.name, record=account)
 
     @strawberry.field

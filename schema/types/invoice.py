@@ -11,7 +11,7 @@ from schema.types.money import Money
 from schema.types.pagination import connection_of
 from services.billing.invoices import InvoiceDraft, Line
 from services.billing.invoices import InvoiceStatus as Status
-from services.persistence.tables import Invoice, InvoiceLine
+from services.persistence.records import InvoiceLineRecord, InvoiceRecord
 from services.queries import INVOICES, Page
 
 if TYPE_CHECKING:
@@ -49,11 +49,11 @@ class InvoiceType(relay.Node):
     period_end: datetime
     total: Money
     subscription_id: strawberry.Private[int]
-    record: strawberry.Private[Invoice | None]
+    record: strawberry.Private[InvoiceRecord | None]
     drafted_lines: strawberry.Private[Sequence[Line]]
 
     @classmethod
-    def issued(cls, invoice: Invoice) -> "InvoiceType":
+    def issued(cls, invoice: InvoiceRecord) -> "InvoiceType":
         return cls(
             id=str(invoice.id),
             number=invoice.number,
@@ -93,7 +93,7 @@ class InvoiceType(relay.Node):
 
     @strawberry.field
     async def lines(self, info: strawberry.Info) -> list[InvoiceLineType]:
-        found: Sequence[InvoiceLine | Line] = self.drafted_lines
+        found: Sequence[InvoiceLineRecord | Line] = self.drafted_lines
         if self.record is not None:
             found = await invoices.lines(info.context, self.record)
         return [InvoiceLineType.of(line) for line in found]

@@ -12,7 +12,7 @@ from schema.types.invoice import InvoiceType
 from schema.types.money import Money
 from schema.types.plan import PlanType
 from services.catalog import plan_for
-from services.persistence.tables import Subscription
+from services.persistence.records import SubscriptionLike
 
 if TYPE_CHECKING:
     from schema.types.account import AccountType
@@ -33,10 +33,10 @@ class SubscriptionType(relay.Node):
     monthly_cost: Money
     messaging_allowance: int
     plan: PlanType
-    record: strawberry.Private[Subscription]
+    record: strawberry.Private[SubscriptionLike]
 
     @classmethod
-    def of(cls, subscription: Subscription) -> "SubscriptionType":
+    def of(cls, subscription: SubscriptionLike) -> "SubscriptionType":
         plan = plan_for(subscription.plan_code)
         return cls(
             id=subscription.id,

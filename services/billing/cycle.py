@@ -30,6 +30,18 @@ class BillingState:
         return self.current_period_end
 
 
+def billing_state(subscription) -> BillingState:
+    """Where a stored subscription (an entity or a record) stands in its cycle."""
+    return BillingState(
+        status=subscription.status,
+        quantity=subscription.quantity,
+        trial_ends_at=subscription.trial_ends_at,
+        current_period_start=subscription.current_period_start,
+        current_period_end=subscription.current_period_end,
+        billing_anchor_day=subscription.billing_anchor_day,
+    )
+
+
 def cross_boundary(state: BillingState) -> BillingState:
     """The state just after `state.next_boundary`: a trial turns into the first period,
     a period into the next one. The trial's end date fixes the billing anchor."""

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.billing.cycle import billing_state
 from services.billing.invoices import InvoiceDraft, settle
 from services.catalog import plan_for
 from services.persistence.tables import Account, Invoice, InvoiceLine, Subscription
@@ -82,10 +83,10 @@ async def bill_locked_subscription(
 
     The caller holds the subscription's lock; everything happens in its transaction.
     """
-    if subscription.billing_state.next_boundary > now:
+    if billing_state(subscription).next_boundary > now:
         return []
     pending = await pending_lines(session, subscription.id)
-    settlement = settle(plan_for(subscription.plan_code), subscription.billing_state, pending, now)
+    settlement = settle(plan_for(subscription.plan_code), billing_state(subscription), pending, now)
     issued = []
     for draft in settlement.due:
         invoice = await _issue(session, subscription, draft, now)

@@ -14,7 +14,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import select
 
-from services.billing.cycle import BillingState, SubscriptionStatus, cross_boundary
+from services.billing.cycle import (
+    BillingState,
+    SubscriptionStatus,
+    billing_state,
+    cross_boundary,
+)
 from services.billing.issuing import AfterIssue, bill_locked_subscription
 from services.clock import TestClock
 from services.persistence.database import Database
@@ -56,7 +61,7 @@ async def run_billing(
     schedule = sorted(
         (boundary, subscription.id)
         for subscription in due
-        for boundary in _boundaries(subscription.billing_state, now)
+        for boundary in _boundaries(billing_state(subscription), now)
     )
     issued: list[Invoice] = []
     for boundary, subscription_id in schedule:

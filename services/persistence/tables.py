@@ -78,17 +78,6 @@ class Subscription(SQLModel, table=True):
     current_period_end: datetime | None = _instant(default=None, nullable=True)
     billing_anchor_day: int | None = Field(default=None)
 
-    @property
-    def billing_state(self) -> BillingState:
-        return BillingState(
-            status=self.status,
-            quantity=self.quantity,
-            trial_ends_at=self.trial_ends_at,
-            current_period_start=self.current_period_start,
-            current_period_end=self.current_period_end,
-            billing_anchor_day=self.billing_anchor_day,
-        )
-
     def enter(self, state: BillingState) -> None:
         """Take on the cycle position of `state` (after crossing a boundary)."""
         self.status = state.status

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.billing.cycle import BillingState, SubscriptionStatus
+from services.billing.cycle import BillingState, SubscriptionStatus, billing_state
 from services.billing.invoices import (
     InvoiceDraft,
     InvoiceLineKind,
@@ -106,7 +106,7 @@ def test_the_recurring_line_charges_a_month_at_the_quantity_in_effect():
 
 
 def test_the_proration_line_carries_the_quote_and_the_period_it_was_priced_in():
-    state = omnichannel_in_november().billing_state
+    state = billing_state(omnichannel_in_november())
     quote = quote_change(OMNICHANNEL, state, 5, utc(2026, 11, 15, 12))
 
     line = proration_line(OMNICHANNEL, state, quote)
@@ -131,7 +131,7 @@ def test_an_invoice_total_is_the_sum_of_its_lines():
 
 
 def test_settle_catches_up_missed_periods_with_one_invoice_per_boundary_in_order():
-    state = omnichannel_in_november(quantity=4).billing_state
+    state = billing_state(omnichannel_in_november(quantity=4))
     pending = [pending_proration("41.60", 5), pending_proration("-20.80", 4)]
 
     settlement = settle(OMNICHANNEL, state, pending, utc(2027, 2, 15, 8))
@@ -161,7 +161,7 @@ def test_settle_catches_up_missed_periods_with_one_invoice_per_boundary_in_order
 
 
 def test_settle_issues_at_the_boundary_instant_itself():
-    state = omnichannel_in_november().billing_state
+    state = billing_state(omnichannel_in_november())
 
     settlement = settle(OMNICHANNEL, state, [], utc(2026, 12, 1))
 
@@ -169,7 +169,7 @@ def test_settle_issues_at_the_boundary_instant_itself():
 
 
 def test_settle_before_the_boundary_issues_nothing_and_keeps_the_pending_lines():
-    state = omnichannel_in_november(quantity=5).billing_state
+    state = billing_state(omnichannel_in_november(quantity=5))
     pending = [pending_proration("41.60", 5)]
 
     settlement = settle(OMNICHANNEL, state, pending, utc(2026, 11, 30, 23, 59, 59, 999_999))
@@ -180,7 +180,7 @@ def test_settle_before_the_boundary_issues_nothing_and_keeps_the_pending_lines()
 
 
 def test_trial_end_issues_the_first_invoice_with_only_the_recurring_line():
-    state = whatsapp_on_trial().billing_state
+    state = billing_state(whatsapp_on_trial())
 
     settlement = settle(WHATSAPP, state, [], utc(2026, 11, 22))
 
