@@ -1,0 +1,207 @@
+"""`make bench`: the real server against two floors, on SQLite and PostgreSQL.
+
+    make bench BENCH_ARGS="--database sqlite --rounds 2 --duration 5"
+
+For each database: build the data, check that the floors do the server's work (same
+SQL, same JSON), warm every server up, then measure in interleaved rounds (each round
+runs every row on every variant, the variants' order rotating) so that drift on the
+machine hits all of them alike. Tables go to stdout and bench/results/.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import subprocess
+from collections import defaultdict
+from datetime import datetime
+
+from bench import checks, data, environment, load, report, servers
+from bench.environment import RESULTS, TARGETS, WORK, free_port
+from bench.rows import Row, rows_for
+
+VARIANTS = report.VARIANTS
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--rounds", type=int, default=3, help="measurements per row and variant")
+    parser.add_argument("--duration", type=int, default=8, help="seconds per measurement")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds per row and variant")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (all on one CPU)")
+    args = parser.parse_args()
+    bounded = (
+        1 <= args.rounds <= 20
+        and 1 <= args.duration <= 120
+        and 0 <= args.warmup <= 60
+        and 1 <= args.connections <= 1000
+        and 1 <= args.threads <= args.connections
+    )
+    if not bounded:
+        parser.error(
+            "keep it bounded: rounds 1-20, duration 1-120 s, warmup 0-60 s,"
+            " connections 1-1000, threads 1-connections"
+        )
+    return args
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(  # noqa: S603 - fixed git commands
+        ["git", *args],  # noqa: S607
+        cwd=environment.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=10,
+    )
+    return done.stdout.strip()
+
+
+def revision() -> str:
+    """The commit, and the files changed since, that the servers are started from."""
+    commit = _git("rev-parse", "--short", "HEAD") or "unknown"
+    status = _git("status", "--porcelain", "--untracked-files=no").splitlines()
+    changed = [line.split(maxsplit=1)[1] for line in status]
+    changed = [path for path in changed if not path.startswith("bench/")]
+    return commit + (f" + uncommitted {', '.join(changed)}" if changed else "")
+
+
+class Run:
+    """One database's benchmark: its servers, and the measurements it takes."""
+
+    def __init__(
+        self,
+        target: environment.Target,
+        history: data.History,
+        seeded: data.Seeded,
+        wrk: str,
+        args: argparse.Namespace,
+    ):
+        self.target = target
+        self.history = history
+        self.seeded = seeded
+        self.wrk = wrk
+        self.args = args
+        self.secret = secrets.token_urlsafe(32)
+        self.env = servers.environment(target.url, self.secret)
+        self.rows = rows_for(seeded)
+        self.tokens: dict[str, str] = {}
+        self.results: dict[tuple[str, str], list[load.Measurement]] = defaultdict(list)
+        self.revision = "unknown"
+
+    def say(self, text: str) -> None:
+        print(f"[{self.target.name}] {text}", flush=True)
+
+    def undo_writes(self) -> None:
+        asyncio.run(data.undo_writes(self.target.url, self.seeded))
+
+    def measure(
+        self, row: Row, variant: str, server: servers.Server, seconds: int
+    ) -> load.Measurement:
+        path = "/graphql" if variant == "graphql" else row.floor_path
+        # A fresh script per run: updateQuantity's idempotency keys carry its nonce.
+        script = load.write_script(row, self.tokens[row.email], f"{self.target.name}-{row.name}")
+        settings = load.Load(seconds, self.args.connections, self.args.threads)
+        measured = load.run(self.wrk, server, path, script, settings)
+        if row.writes:
+            self.undo_writes()
+        return measured
+
+    def prepare(self) -> dict[str, int]:
+        self.say(f"building the database at {self.target.url}")
+        environment.reset(self.target)
+        asyncio.run(data.load(self.target.url, self.history, self.seeded))
+        self.tokens = {row.email: servers.token(row.email, self.env) for row in self.rows}
+        counts = asyncio.run(checks.same_sql(self.target.url, self.secret, self.rows, self.tokens))
+        self.undo_writes()
+        self.say(f"same SQL on the server and the same-SQL floor: {counts} statements")
+        return counts
+
+    def run(self) -> str:
+        counts = self.prepare()
+        real = servers.real_server(self.env, free_port())
+        sql = servers.floor("sql", self.env, free_port())
+        recorded_path = WORK / f"recorded-{self.target.name}.json"
+        raw = servers.floor("bytes", self.env, free_port(), recorded_path)
+        variants = {"graphql": real, "same-SQL floor": sql, "same-bytes floor": raw}
+        try:
+            self.revision = revision()
+            real.start()
+            recorded = checks.record(real, self.rows, self.tokens)
+            recorded_path.write_text(json.dumps({p: b.decode() for p, b in recorded.items()}))
+            sql.start()
+            raw.start()
+            floors = {"same-SQL": sql, "same-bytes": raw}
+            checks.same_json(floors, self.rows, self.tokens, recorded)
+            self.undo_writes()
+            self.say("same JSON from the floors as from the server; warming up")
+            for variant, server in variants.items():
+                for row in self.rows:
+                    if self.args.warmup:
+                        self.measure(row, variant, server, self.args.warmup)
+            for number in range(self.args.rounds):
+                order = VARIANTS[number % 3 :] + VARIANTS[: number % 3]
+                for row in self.rows:
+                    for variant in order:
+                        found = self.measure(row, variant, variants[variant], self.args.duration)
+                        self.results[row.name, variant].append(found)
+                        self.say(
+                            f"round {number + 1}/{self.args.rounds} {row.name:<14} {variant:<16}"
+                            f" {found.requests_per_second:>8.1f} req/s"
+                            f"  p50 {found.p50_ms:7.2f} ms  p99 {found.p99_ms:7.2f} ms"
+                            f"  other CPU {found.other_cpu:.2f}"
+                        )
+        finally:
+            for server in variants.values():
+                server.stop()
+        return self.table(counts, {row.name: len(recorded[row.floor_path]) for row in self.rows})
+
+    def table(self, counts: dict[str, int], sizes: dict[str, int]) -> str:
+        seeded, args = self.seeded, self.args
+        title = (
+            f"{self.target.title}: the GraphQL server against its floors"
+            f"  ({datetime.now():%Y-%m-%d %H:%M})"
+        )
+        settings = (
+            f"{args.rounds} rounds × {args.duration} s per row and variant after {args.warmup} s"
+            f" of warm-up; wrk -t{args.threads} -c{args.connections} on CPU {environment.WRK_CPU},"
+            f" each server (1 uvicorn worker) on CPU {environment.SERVER_CPU}"
+        )
+        data_line = ", ".join(f"{count:,} {table}" for table, count in seeded.counts.items())
+        notes = [
+            *report.LEGEND,
+            f"code: {self.revision} (read when the servers started).",
+            f"data: {data_line}.",
+            f"dashboard: {data.BENCH_EMAIL}, admin of 2 accounts, 5 subscriptions, 10 invoices"
+            f" a page; previewCost: its ACTIVE subscription with pending lines, quantity"
+            f" {data.PREVIEW_QUANTITY}; updateQuantity: {data.WRITER_EMAIL}, a random one of"
+            f" {len(seeded.writer_subscription_ids)} ACTIVE subscriptions in"
+            f" {data.WRITER_ACCOUNTS} accounts, quantity 1-50, a new idempotency key each.",
+            f"statements per request (checked equal on server and floor): {counts};"
+            f" response bytes: {sizes}.",
+            f"load average at the end: {os.getloadavg()[0]:.2f} (1 min).",
+        ]
+        rows = [row.name for row in self.rows]
+        return report.table(title, settings, self.results, rows, notes)
+
+
+def main() -> None:
+    args = arguments()
+    environment.check_cpus()
+    wrk = environment.ensure_wrk()
+    WORK.mkdir(parents=True, exist_ok=True)
+    history, seeded = data.build(data.now_utc())  # once; loaded into each database
+    names = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for name in names:
+        text = Run(TARGETS[name], history, seeded, wrk, args).run()
+        path = RESULTS / f"{name}-{stamp}.txt"
+        path.write_text(text)
+        print("\n" + text + f"(written to {path.relative_to(environment.ROOT)})\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()

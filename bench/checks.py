@@ -1,0 +1,142 @@
+"""Before measuring: the floors must do the real server's work, or the ratios mean nothing.
+
+same SQL:   each row's statements, caught with a `before_cursor_execute` listener
+            (tests.support.statements) on the real app and on the same-SQL floor, run
+            in-process on the bench database, must be the same text in the same order.
+same JSON:  over HTTP, against the processes that are then measured: the same-SQL
+            floor's response must equal the real server's after parsing (reads), or
+            have its shape (updateQuantity, whose every answer differs), and the
+            same-bytes floor must answer the recorded bytes.
+"""
+
+import json
+import re
+
+import httpx
+
+from bench.floors import same_sql_app
+from bench.rows import Row, update_variables
+from bench.servers import Server, post
+from server.app import create_app
+from services.settings import Settings
+from tests.support.statements import statements
+
+
+class CheckFailed(SystemExit):
+    pass
+
+
+def _normalised(sql: str) -> str:
+    return re.sub(r"\s+", " ", sql).strip()
+
+
+async def _statements_of(app, engine_of, requests: list[tuple[str, bytes, str]]) -> list[list]:
+    """The statements each request makes `app` send (lifespan running, in-process)."""
+    sent = []
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench"
+        ) as client,
+    ):
+        for path, body, bearer in requests:
+            with statements(engine_of(app)) as seen:
+                answer = await client.post(
+                    path,
+                    content=body,
+                    headers={
+                        "Content-Type": "application/json",
+                        "Authorization": f"Bearer {bearer}",
+                    },
+                )
+                if answer.status_code != 200 or b'"errors":[{' in answer.content:
+                    raise CheckFailed(f"bench: {path} answered {answer.status_code}: {answer.text}")
+            sent.append([_normalised(sql) for sql in seen])
+    return sent
+
+
+async def same_sql(url: str, secret: str, rows: list[Row], tokens: dict[str, str]) -> dict:
+    """Compare the statements; returns {row: number of statements}."""
+
+    def requests(path_of, index: int) -> list[tuple[str, bytes, str]]:
+        """Each row's request; a write changes subscription `index` to 50 - index, a
+        quantity the data never holds, so it is not refused as QUANTITY_UNCHANGED."""
+        found = []
+        for row in rows:
+            body = row.body()
+            if row.writes:
+                change = update_variables(row.subscriptions[index], 50 - index, f"check-{index}")
+                body = row.body(change)
+            found.append((path_of(row), body, tokens[row.email]))
+        return found
+
+    settings = Settings(
+        database_url=url, jwt_secret=secret, billing_interval_seconds=0, log_level="WARNING"
+    )
+    real = await _statements_of(
+        create_app(settings), lambda app: app.state.db.engine, requests(lambda row: "/graphql", 0)
+    )
+    floor = await _statements_of(
+        same_sql_app(secret, url),
+        lambda app: app.state.db.engine,
+        requests(lambda row: row.floor_path, 1),
+    )
+    for row, theirs, ours in zip(rows, real, floor, strict=True):
+        if theirs != ours:
+            lines = [f"bench: the same-SQL floor's {row.name} statements differ from the server's:"]
+            for number, (a, b) in enumerate(zip(theirs, ours, strict=False), 1):
+                if a != b:
+                    lines += [f"  #{number} server: {a}", f"  #{number} floor:  {b}"]
+            lines.append(
+                f"  ({len(theirs)} statements from the server, {len(ours)} from the floor)"
+            )
+            raise CheckFailed("\n".join(lines))
+    return {row.name: len(sent) for row, sent in zip(rows, real, strict=True)}
+
+
+def shape(value):
+    """The structure of a JSON value: keys and kinds, not the values themselves."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shape(item) for item in value[:1]]
+    return type(value).__name__
+
+
+def record(server: Server, rows: list[Row], tokens: dict[str, str]) -> dict[str, bytes]:
+    """The real server's answer to each row's request, by the floors' path."""
+    recorded = {}
+    for row in rows:
+        body = row.body()
+        if row.writes:
+            body = row.body(update_variables(row.subscriptions[2], 48, "record"))
+        status, answer = post(server.url("/graphql"), body, tokens[row.email])
+        if status != 200 or b'"errors":[{' in answer:
+            raise CheckFailed(f"bench: the server answered {row.name} with {status}: {answer!r}")
+        recorded[row.floor_path] = answer
+    return recorded
+
+
+def same_json(
+    floors: dict[str, Server], rows: list[Row], tokens: dict[str, str], recorded: dict
+) -> None:
+    for row in rows:
+        expected = json.loads(recorded[row.floor_path])
+        body = row.body()
+        if row.writes:
+            body = row.body(update_variables(row.subscriptions[3], 47, "compare"))
+        for kind, server in floors.items():
+            status, answer = post(server.url(row.floor_path), body, tokens[row.email])
+            if status != 200:
+                raise CheckFailed(f"bench: the {kind} floor answered {row.name} with {status}")
+            if kind == "same-bytes":
+                same = answer == recorded[row.floor_path]
+            elif row.writes:
+                same = shape(json.loads(answer)) == shape(expected)
+            else:
+                same = json.loads(answer) == expected
+            if not same:
+                raise CheckFailed(
+                    f"bench: the {kind} floor's {row.name} answer is not the server's:\n"
+                    f"  server: {recorded[row.floor_path][:2000]!r}\n  floor:  {answer[:2000]!r}"
+                )

@@ -1,0 +1,377 @@
+"""The three operations written by hand: the server's SQL through SQLAlchemy Core, and
+the response's JSON built with plain dicts. No ORM, no GraphQL.
+
+This is the same-SQL floor's work. Reads call the server's own batch reads
+(services.queries, SQLAlchemy Core into records), so their SQL is the server's by
+construction; the change is written here statement by statement, mirroring
+services.changes and services.idempotency. bench.checks compares the SQL text of both
+before anything is measured, and the JSON of both responses. The business rules are
+not rewritten: money, periods, proration and upcoming invoices come from the pure
+functions of services/.
+"""
+
+import base64
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services import accounts as account_rules
+from services import queries
+from services.billing.cycle import billing_state
+from services.catalog import plan_for
+from services.errors import DomainError, ErrorCode, not_found
+from services.idempotency import IdempotentRequest
+from services.money import CURRENCY, format_usd
+from services.permissions import Role, Viewer, require_admin
+from services.persistence.database import _WRITE, Database
+from services.persistence.records import SubscriptionRecord, select_records
+from services.persistence.tables import (
+    ChangeAction,
+    IdempotencyKey,
+    InvoiceLine,
+    Subscription,
+    SubscriptionChange,
+)
+from services.subscriptions import change_line, preview_cost, upcoming_invoice
+
+SUBSCRIPTIONS = Subscription.__table__
+LINES = InvoiceLine.__table__
+CHANGES = SubscriptionChange.__table__
+KEYS = IdempotencyKey.__table__
+
+KEY_RETENTION = timedelta(hours=24)  # the server's default (OCTOPODS_IDEMPOTENCY_...)
+
+
+# --- presenting values as the schema does ------------------------------------------
+
+
+def global_id(type_name: str, key: object) -> str:
+    """Strawberry's relay GlobalID: base64 of "Type:key"."""
+    return base64.b64encode(f"{type_name}:{key}".encode()).decode()
+
+
+def instant(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def money(amount: Decimal, *, currency: bool = False) -> dict:
+    if currency:
+        return {"amount": str(amount), "currency": CURRENCY, "formatted": format_usd(amount)}
+    return {"amount": str(amount), "formatted": format_usd(amount)}
+
+
+def line_json(line) -> dict:
+    return {
+        "kind": line.kind.value,
+        "description": line.description,
+        "quantity": line.quantity,
+        "amount": money(line.amount),
+    }
+
+
+def invoice_cursor(invoice) -> str:
+    raw = json.dumps(["invoices", invoice.issued_at.isoformat(), invoice.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+async def viewer(db: Database, user_id: int) -> Viewer:
+    found = await queries.viewer_with_accounts(db, user_id)
+    if found is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "The token's user does not exist.")
+    return found[0]
+
+
+# --- the operations ----------------------------------------------------------------
+
+
+async def dashboard(db: Database, user_id: int, invoices_first: int, now: datetime) -> dict:
+    found = await queries.viewer_with_accounts(db, user_id)
+    if found is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "The token's user does not exist.")
+    person, records = found
+    accounts = [(account.id, account.name) for account in records]
+    account_ids = [account_id for account_id, _ in accounts]
+    subscriptions: dict[int, list] = {key: [] for key in account_ids}
+    invoices: dict[int, list] = {}
+    more: dict[int, bool] = {}
+    if account_ids:
+        owned = await queries.subscriptions_of_accounts(db, account_ids)
+        subscriptions = dict(zip(account_ids, owned, strict=True))
+        requests = [queries.PageRequest(key, invoices_first) for key in account_ids]
+        pages = await queries.pages(db, queries.INVOICES, requests)
+        invoices = {key: page.items for key, page in zip(account_ids, pages, strict=True)}
+        more = {key: page.has_next_page for key, page in zip(account_ids, pages, strict=True)}
+    shown = [invoice.id for page in invoices.values() for invoice in page]
+    lines = (
+        dict(zip(shown, await queries.lines_of_invoices(db, shown), strict=True)) if shown else {}
+    )
+
+    def account_json(account_id: int, name: str) -> dict:
+        role = person.roles[account_id]
+        owned = [subscription for subscription, _ in subscriptions[account_id]]
+        page = invoices.get(account_id, [])
+        edges = [
+            {
+                "cursor": invoice_cursor(invoice),
+                "node": {
+                    "id": global_id("Invoice", invoice.id),
+                    "number": invoice.number,
+                    "status": "ISSUED",
+                    "issuedAt": instant(invoice.issued_at),
+                    "periodStart": instant(invoice.period_start),
+                    "periodEnd": instant(invoice.period_end),
+                    "total": money(invoice.total),
+                    "lines": [line_json(line) for line in lines.get(invoice.id, [])],
+                },
+            }
+            for invoice in page
+        ]
+        return {
+            "id": global_id("Account", account_id),
+            "name": name,
+            "viewerRole": role.value,
+            "messagingAllowance": account_rules.messaging_allowance(owned),
+            "availablePlans": [
+                {
+                    "code": plan.code.value,
+                    "name": plan.name,
+                    "unitLabel": plan.unit_label,
+                    "firstUnitPrice": money(plan.first_unit_price),
+                    "additionalUnitPrice": money(plan.additional_unit_price),
+                    "trialDays": plan.trial_days,
+                }
+                for plan in account_rules.available_plans(owned)
+            ],
+            "subscriptions": [
+                subscription_json(subscription, pending, role, now)
+                for subscription, pending in subscriptions[account_id]
+            ],
+            "invoices": {
+                "edges": edges,
+                "pageInfo": {
+                    "hasNextPage": more[account_id],
+                    "endCursor": edges[-1]["cursor"] if edges else None,
+                },
+            },
+        }
+
+    return {
+        "viewer": {
+            "email": person.email,
+            "name": person.name,
+            "memberships": [
+                {"role": person.roles[account_id].value, "account": account_json(account_id, name)}
+                for account_id, name in accounts
+            ],
+        }
+    }
+
+
+def subscription_json(subscription, pending, role: Role, now: datetime) -> dict:
+    plan = plan_for(subscription.plan_code)
+    upcoming = upcoming_invoice(subscription, pending, now)
+    return {
+        "id": global_id("Subscription", subscription.id),
+        "quantity": subscription.quantity,
+        "status": subscription.status.value,
+        "trialEndsAt": instant(subscription.trial_ends_at),
+        "currentPeriodStart": instant(subscription.current_period_start),
+        "currentPeriodEnd": instant(subscription.current_period_end),
+        "monthlyCost": money(plan.monthly_cost(subscription.quantity), currency=True),
+        "messagingAllowance": plan.messaging_allowance(subscription.quantity),
+        "viewerCanUpdate": role is Role.ADMIN,
+        "plan": {
+            "code": plan.code.value,
+            "name": plan.name,
+            "unitLabel": plan.unit_label,
+            "minQuantity": plan.min_quantity,
+            "maxQuantity": plan.max_quantity,
+        },
+        "upcomingInvoice": {
+            "id": global_id("Invoice", f"upcoming-{subscription.id}"),
+            "issuedAt": instant(upcoming.issued_at),
+            "periodStart": instant(upcoming.period_start),
+            "periodEnd": instant(upcoming.period_end),
+            "total": money(upcoming.total),
+            "lines": [line_json(line) for line in upcoming.lines],
+        },
+    }
+
+
+def database_id(value: object, type_name: str) -> int | None:
+    """The key inside a global id of `type_name` (resolvers.ids.decode, simplified)."""
+    try:
+        kind, _, key = base64.b64decode(str(value)).decode().partition(":")
+    except ValueError:
+        return None
+    return int(key) if kind == type_name and key.isdigit() else None
+
+
+async def cost_preview(db: Database, user_id: int, variables: dict, now: datetime) -> dict:
+    key = database_id(variables["subscriptionId"], "Subscription")
+    person = await viewer(db, user_id)
+    if key is None:
+        raise not_found("Subscription", ("subscriptionId",))
+    [found] = await queries.subscriptions_by_id(db, [key])
+    subscription, pending = found if found is not None else (None, [])
+    preview = preview_cost(person, subscription, pending, variables["quantity"], now)
+    return {
+        "previewCost": {
+            "currentQuantity": preview.current_quantity,
+            "newQuantity": preview.new_quantity,
+            "changed": preview.changed,
+            "currentMonthlyCost": money(preview.current_monthly_cost),
+            "newMonthlyCost": money(preview.new_monthly_cost),
+            "prorationAmount": money(preview.proration_amount),
+            "remainingDays": preview.remaining_days,
+            "daysInPeriod": preview.days_in_period,
+            "nextInvoiceTotal": money(preview.next_invoice_total),
+            "messagingAllowance": preview.messaging_allowance,
+        }
+    }
+
+
+def _refused(error: DomainError) -> dict:
+    return {
+        "updateQuantity": {
+            "subscription": None,
+            "prorationLine": None,
+            "errors": [
+                {
+                    "code": error.code.value,
+                    "message": error.message,
+                    "field": list(error.field) if error.field else None,
+                }
+            ],
+        }
+    }
+
+
+async def update_quantity(db: Database, user_id: int, variables: dict, now: datetime) -> dict:
+    """services.changes.update_quantity: the key, the lock, the line, the audit record,
+    in one write transaction (BEGIN IMMEDIATE on SQLite, as Database.transaction)."""
+    given = variables["input"]
+    quantity = given["quantity"]
+    subscription_id = database_id(given["subscriptionId"], "Subscription")
+    person = await viewer(db, user_id)
+    key = IdempotentRequest.of(
+        user_id,
+        given.get("idempotencyKey"),
+        "updateQuantity",
+        subscription_id=subscription_id,
+        quantity=quantity,
+        expected_quantity=given.get("expectedQuantity"),
+    )
+    field = ("input", "subscriptionId")
+    writer = db.engine.execution_options(**{_WRITE: True})
+    try:
+        async with writer.begin() as connection:
+            if key is not None:
+                await claim(connection, key, now)
+            row = None
+            if subscription_id is not None:
+                locked = select_records(Subscription).where(Subscription.id == subscription_id)
+                row = (await connection.execute(locked.with_for_update())).first()
+            if row is None:
+                raise not_found("Subscription", field)
+            subscription = SubscriptionRecord._make(row)
+            require_admin(person, subscription.account_id, "Subscription", field)
+            plan = plan_for(subscription.plan_code)
+            plan.check_quantity(quantity, ("input", "quantity"))
+            old = subscription.quantity
+            if quantity == old:
+                raise DomainError(
+                    ErrorCode.QUANTITY_UNCHANGED,
+                    f"The subscription already has {plan.units(quantity)}.",
+                    ("input", "quantity"),
+                )
+            if billing_state(subscription).next_boundary <= now:
+                # The server would bill it first; the bench data is billed up to now.
+                raise RuntimeError("a billing boundary passed during the benchmark")
+            amount, draft, _, _ = change_line(plan, billing_state(subscription), quantity, now)
+            line_id = None
+            if draft is not None:
+                inserted = await connection.execute(
+                    LINES.insert().values(
+                        subscription_id=subscription.id,
+                        invoice_id=None,
+                        created_at=now,
+                        **draft.fields(),
+                    )
+                )
+                line_id = inserted.inserted_primary_key[0]
+            await connection.execute(
+                SUBSCRIPTIONS.update()
+                .where(SUBSCRIPTIONS.c.id == subscription.id)
+                .values(quantity=quantity)
+            )
+            await connection.execute(
+                CHANGES.insert().values(
+                    account_id=subscription.account_id,
+                    subscription_id=subscription.id,
+                    user_id=user_id,
+                    action=ChangeAction.QUANTITY_CHANGED,
+                    old_quantity=old,
+                    new_quantity=quantity,
+                    proration_amount=amount,
+                    occurred_at=now,
+                    request_id=uuid.uuid4().hex,  # the server's RequestId middleware
+                )
+            )
+            if key is not None:
+                outcome = {
+                    "subscription_id": subscription.id,
+                    "proration_line_id": line_id,
+                    "old_quantity": old,
+                }
+                await connection.execute(
+                    KEYS.update()
+                    .where(KEYS.c.user_id == key.user_id, KEYS.c.key == key.key)
+                    .values(outcome=json.dumps(outcome))
+                )
+    except DomainError as error:
+        return _refused(error)
+    [pending] = await queries.pending_lines_of_subscriptions(db, [subscription.id])
+    upcoming = upcoming_invoice(subscription._replace(quantity=quantity), pending, now)
+    return {
+        "updateQuantity": {
+            "subscription": {
+                "id": global_id("Subscription", subscription.id),
+                "quantity": quantity,
+                "monthlyCost": money(plan.monthly_cost(quantity)),
+                "messagingAllowance": plan.messaging_allowance(quantity),
+                "upcomingInvoice": {"total": money(upcoming.total)},
+            },
+            "prorationLine": line_json(draft) if draft is not None else None,
+            "errors": [],
+        }
+    }
+
+
+async def claim(connection: AsyncConnection, key: IdempotentRequest, now: datetime) -> None:
+    """services.idempotency.claim. The bench never repeats a key, so a key already
+    taken is refused rather than replayed."""
+    mine = (KEYS.c.user_id == key.user_id, KEYS.c.key == key.key)
+    await connection.execute(KEYS.delete().where(*mine, KEYS.c.created_at < now - KEY_RETENTION))
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(KEYS)
+        .values(
+            user_id=key.user_id,
+            key=key.key,
+            operation=key.operation,
+            fingerprint=key.fingerprint,
+            outcome="",
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(KEYS.c.key)
+    )
+    if (await connection.execute(statement)).first() is None:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED, "This idempotency key was already used."
+        )

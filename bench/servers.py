@@ -1,0 +1,120 @@
+"""Starting, probing and stopping the servers under test, each pinned to the server CPU."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bench.environment import BIN, ROOT, SERVER_CPU, WORK
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def environment(database_url: str, secret: str) -> dict[str, str]:
+    """What `octopods serve` reads; the floors read the same."""
+    env = dict(os.environ)
+    env.pop("OCTOPODS_TEST_CLOCK", None)  # the data is billed up to the real now
+    env.update(
+        DATABASE_URL=database_url,
+        OCTOPODS_JWT_SECRET=secret,
+        OCTOPODS_BILLING_INTERVAL_SECONDS="0",  # no billing run in the middle of a round
+        OCTOPODS_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+class Server:
+    """One server process on 127.0.0.1:port, started under `taskset -c SERVER_CPU`."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], port: int):
+        self.name = name
+        self.command = command
+        self.env = env
+        self.port = port
+        self.log = WORK / f"{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own command line
+                ["taskset", "-c", SERVER_CPU, *self.command],  # noqa: S607
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"bench: {self.name} exited at start; see {self.log}")
+            try:
+                with urllib.request.urlopen(self.url("/healthz"), timeout=2) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"bench: {self.name} not ready after {timeout:.0f} s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the process so far (its threads included)."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def real_server(env: dict[str, str], port: int) -> Server:
+    command = [str(BIN / "octopods"), "serve", "--port", str(port)]
+    return Server("graphql", command, env, port)
+
+
+def floor(kind: str, env: dict[str, str], port: int, recorded: Path | None = None) -> Server:
+    command = [sys.executable, "-m", "bench.floors", "--kind", kind, "--port", str(port)]
+    if recorded is not None:
+        command += ["--recorded", str(recorded)]
+    return Server(f"floor-{kind}", command, env, port)
+
+
+def token(email: str, env: dict[str, str]) -> str:
+    """A bearer token from the CLI, as a developer would get one."""
+    done = subprocess.run(  # noqa: S603
+        [str(BIN / "octopods"), "token", email],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return done.stdout.strip()
+
+
+def post(url: str, body: bytes, bearer: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(  # noqa: S310 - always http://127.0.0.1
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {bearer}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
