@@ -3,7 +3,6 @@
 import asyncio
 import contextlib
 import gc
-import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -21,8 +20,6 @@ from server.upkeep import upkeep_periodically
 from services.clock import SystemClock, TestClock
 from services.persistence.database import Database
 from services.settings import Settings
-
-log = logging.getLogger("octopods")
 
 
 async def healthz(request: Request) -> JSONResponse:
