@@ -160,15 +160,36 @@ class Planner:
         else:
             raise Unplannable("abstract types")
         return Field(
-            key, resolve, is_async, node, graphql_field, arguments, authenticated,
-            serialize, selection, is_list, nullable, item_nullable,
-        )  # fmt: skip
+            key=key,
+            resolve=resolve,
+            is_async=is_async,
+            node=node,
+            graphql_field=graphql_field,
+            argument_names=arguments,
+            authenticated=authenticated,
+            serialize=serialize,
+            selection=selection,
+            is_list=is_list,
+            nullable=nullable,
+            item_nullable=item_nullable,
+        )
 
     def _constant(self, node: FieldNode, key: str, value: str) -> Field:
+        """__typename: known when planning."""
         return Field(
-            key, lambda *_: value, False, node, None, {}, False,
-            lambda v: v, None, False, False, False,
-        )  # fmt: skip
+            key=key,
+            resolve=lambda *_: value,
+            is_async=False,
+            node=node,
+            graphql_field=None,
+            argument_names={},
+            authenticated=False,
+            serialize=lambda same: same,
+            selection=None,
+            is_list=False,
+            nullable=False,
+            item_nullable=False,
+        )
 
     def _resolve(self, strawberry_field, parent) -> tuple[Callable, bool, bool]:
         authenticated = False
