@@ -34,7 +34,3 @@ def type_name_of(value: str) -> str | None:
         return GlobalID.from_id(value).type_name
     except Exception:  # noqa: BLE001
         return None
-
-
-def encode(type_name: str, node_id: object) -> str:
-    return str(GlobalID(type_name, str(node_id)))

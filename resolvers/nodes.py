@@ -26,8 +26,8 @@ async def node(
         case "Invoice":
             raw = ids.decode_any(node_id, "Invoice") or ""
             if raw.startswith(ids.UPCOMING_PREFIX):
-                key = raw.removeprefix(ids.UPCOMING_PREFIX)
-                of = await subscriptions.subscription(context, ids.encode("Subscription", key))
+                key = ids.database_id(raw.removeprefix(ids.UPCOMING_PREFIX))
+                of = await subscriptions.readable(context, key)
                 if of is None:
                     return None
                 pending = await context.loaders.pending_lines.load(of.id)

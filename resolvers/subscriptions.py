@@ -15,8 +15,12 @@ from services.persistence.tables import Subscription
 
 
 async def subscription(context: Context, subscription_id: str) -> SubscriptionRecord | None:
+    return await readable(context, ids.decode(subscription_id, "Subscription"))
+
+
+async def readable(context: Context, key: int | None) -> SubscriptionRecord | None:
+    """The subscription with that key, if the viewer may see it."""
     viewer = await context.viewer()
-    key = ids.decode(subscription_id, "Subscription")
     found = await context.loaders.subscription.load(key) if key is not None else None
     return found if found is not None and viewer.can_read(found.account_id) else None
 

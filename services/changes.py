@@ -12,9 +12,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import audit, idempotency
-from services.billing.cycle import SubscriptionStatus, billing_state
+from services.billing.cycle import billing_state
 from services.billing.issuing import bill_locked_subscription
-from services.billing.periods import trial_ends_at
 from services.billing.run import lock_subscription
 from services.catalog import PlanCode, plan_for
 from services.clock import Clock
@@ -170,14 +169,7 @@ async def subscribe_product(
             )
             if (await session.exec(existing)).first() is not None:
                 raise already
-            subscription = Subscription(
-                account_id=account_id,
-                plan_code=plan.code,
-                quantity=quantity,
-                status=SubscriptionStatus.TRIALING,
-                subscribed_at=now,
-                trial_ends_at=trial_ends_at(now, plan.trial_days),
-            )
+            subscription = Subscription.new_trial(account_id, plan, quantity, now)
             session.add(subscription)
             await session.flush()
             audit.record(session, request.actor, subscription, ChangeAction.SUBSCRIBED, now)

@@ -5,8 +5,7 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 
 from services.accounts import create_account
-from services.billing.cycle import SubscriptionStatus
-from services.billing.periods import midnight, trial_ends_at
+from services.billing.periods import midnight
 from services.billing.run import run_billing
 from services.catalog import PlanCode, plan_for
 from services.permissions import Role
@@ -18,17 +17,6 @@ USERS = {
     "max@acme.test": "Max Planck",
     "gus@globex.test": "Gus Grissom",
 }
-
-
-def _trial(plan_code: PlanCode, account_id: int, quantity: int, subscribed_at: datetime):
-    return Subscription(
-        account_id=account_id,
-        plan_code=plan_code,
-        quantity=quantity,
-        status=SubscriptionStatus.TRIALING,
-        subscribed_at=subscribed_at,
-        trial_ends_at=trial_ends_at(subscribed_at, plan_for(plan_code).trial_days),
-    )
 
 
 async def seed(db: Database, now: datetime) -> bool:
@@ -56,12 +44,11 @@ async def seed(db: Database, now: datetime) -> bool:
         )
         # A trial that ended on the 1st: billing it below starts this month's period and
         # issues its invoice through the same code as every other invoice.
-        trial_days = plan_for(PlanCode.OMNICHANNEL).trial_days
-        session.add(
-            _trial(PlanCode.OMNICHANNEL, acme.id, 3, first_of_month - timedelta(days=trial_days))
-        )
-        session.add(
-            _trial(PlanCode.WHATSAPP_BUSINESS, globex.id, 2, midnight(today - timedelta(days=2)))
-        )
+        omnichannel = plan_for(PlanCode.OMNICHANNEL)
+        trial_start = first_of_month - timedelta(days=omnichannel.trial_days)
+        session.add(Subscription.new_trial(acme.id, omnichannel, 3, trial_start))
+        whatsapp = plan_for(PlanCode.WHATSAPP_BUSINESS)
+        two_days_ago = midnight(today - timedelta(days=2))
+        session.add(Subscription.new_trial(globex.id, whatsapp, 2, two_days_ago))
     await run_billing(db, now)
     return True

@@ -9,7 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from services.billing.cycle import BillingState, SubscriptionStatus
 from services.billing.invoices import InvoiceLineKind
-from services.catalog import PlanCode
+from services.billing.periods import trial_ends_at
+from services.catalog import Plan, PlanCode
 from services.permissions import Role
 from services.persistence.columns import Cents, UTCDateTime
 
@@ -77,6 +78,20 @@ class Subscription(SQLModel, table=True):
     current_period_start: datetime | None = _instant(default=None, nullable=True)
     current_period_end: datetime | None = _instant(default=None, nullable=True)
     billing_anchor_day: int | None = Field(default=None)
+
+    @classmethod
+    def new_trial(
+        cls, account_id: int, plan: Plan, quantity: int, subscribed_at: datetime
+    ) -> "Subscription":
+        """A subscription as subscribing makes it: on a fresh trial, nothing billed."""
+        return cls(
+            account_id=account_id,
+            plan_code=plan.code,
+            quantity=quantity,
+            status=SubscriptionStatus.TRIALING,
+            subscribed_at=subscribed_at,
+            trial_ends_at=trial_ends_at(subscribed_at, plan.trial_days),
+        )
 
     def enter(self, state: BillingState) -> None:
         """Take on the cycle position of `state` (after crossing a boundary)."""

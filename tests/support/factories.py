@@ -5,8 +5,6 @@ from datetime import datetime
 from sqlmodel import select
 
 from services.accounts import create_account
-from services.billing.cycle import SubscriptionStatus
-from services.billing.periods import trial_ends_at
 from services.catalog import PlanCode, plan_for
 from services.permissions import Role
 from services.persistence.database import Database
@@ -26,14 +24,7 @@ async def trialing_subscription(
     db: Database, account_id: int, plan_code: PlanCode, quantity: int, subscribed_at: datetime
 ) -> Subscription:
     """A subscription on its trial, as subscribeProduct makes it."""
-    subscription = Subscription(
-        account_id=account_id,
-        plan_code=plan_code,
-        quantity=quantity,
-        status=SubscriptionStatus.TRIALING,
-        subscribed_at=subscribed_at,
-        trial_ends_at=trial_ends_at(subscribed_at, plan_for(plan_code).trial_days),
-    )
+    subscription = Subscription.new_trial(account_id, plan_for(plan_code), quantity, subscribed_at)
     async with db.transaction() as session:
         session.add(subscription)
     return subscription
