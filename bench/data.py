@@ -21,6 +21,7 @@ from services.billing.cycle import BillingState, SubscriptionStatus
 from services.billing.invoices import InvoiceDraft, InvoiceLineKind, settle
 from services.billing.issuing import invoice_number
 from services.billing.periods import trial_ends_at
+from services.billing.proration import price_change
 from services.catalog import PLANS, Plan, PlanCode, plan_for
 from services.permissions import Role
 from services.persistence.database import Database
@@ -36,7 +37,6 @@ from services.persistence.tables import (
     SubscriptionChange,
     User,
 )
-from services.subscriptions import change_line
 
 BENCH_EMAIL = "bench@octopods.test"  # reads: the dashboard and previewCost
 WRITER_EMAIL = "bench-writer@octopods.test"  # writes: updateQuantity
@@ -163,9 +163,10 @@ class History:
             new = min(max(state.quantity + step, plan.min_quantity), plan.max_quantity)
             if new == state.quantity:
                 return
-            amount, line, _, _ = change_line(plan, state, new, at)
-            if line is not None:
-                pending.append(MadeLine(**line.fields(), created_at=at))
+            change = price_change(plan, state, new, at)
+            amount = change.proration_amount
+            if change.line is not None:
+                pending.append(MadeLine(**change.line.fields(), created_at=at))
             self._change(
                 subscription_id,
                 account_id,

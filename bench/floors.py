@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bench import handwritten
+from schema.errors import code_of
 from services.auth import user_id_from_header
 from services.errors import DomainError
 from services.persistence.database import Database
@@ -95,7 +96,7 @@ def same_sql_app(secret: str, database_url: str) -> Starlette:
                     request.app.state.db, user_id, body.get("variables") or {}, datetime.now(UTC)
                 )
             except DomainError as error:
-                refusal = {"message": error.message, "extensions": {"code": error.code.value}}
+                refusal = {"message": error.message, "extensions": {"code": code_of(error)}}
                 return _json({"data": None, "errors": [refusal]})
             return _json({"data": data})
 

@@ -19,16 +19,23 @@ from decimal import Decimal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schema.errors import code_of, field_of
 from services import accounts as account_rules
 from services import queries
 from services.billing.cycle import billing_state
+from services.billing.proration import price_change
 from services.catalog import plan_for
-from services.errors import DomainError, ErrorCode, not_found
-from services.idempotency import IdempotentRequest
+from services.changes import Changed, QuantityChanged
+from services.errors import NotSignedIn, Reason, Refused, Subject, not_found
+from services.idempotency import IdempotentRequest, Operation
 from services.money import CURRENCY, format_usd
 from services.permissions import Role, Viewer, require_admin
 from services.persistence.database import _WRITE, Database
-from services.persistence.records import SubscriptionRecord, select_records
+from services.persistence.records import (
+    InvoiceLineRecord,
+    SubscriptionRecord,
+    select_records,
+)
 from services.persistence.tables import (
     ChangeAction,
     IdempotencyKey,
@@ -36,7 +43,7 @@ from services.persistence.tables import (
     Subscription,
     SubscriptionChange,
 )
-from services.subscriptions import change_line, preview_cost, upcoming_invoice
+from services.subscriptions import preview_cost, upcoming_invoice
 
 SUBSCRIPTIONS = Subscription.__table__
 LINES = InvoiceLine.__table__
@@ -81,7 +88,7 @@ def invoice_cursor(invoice) -> str:
 async def viewer(db: Database, user_id: int) -> Viewer:
     found = await queries.viewer_with_accounts(db, user_id)
     if found is None:
-        raise DomainError(ErrorCode.UNAUTHENTICATED, "The token's user does not exist.")
+        raise NotSignedIn("The token's user does not exist.")
     return found[0]
 
 
@@ -91,7 +98,7 @@ async def viewer(db: Database, user_id: int) -> Viewer:
 async def dashboard(db: Database, user_id: int, invoices_first: int, now: datetime) -> dict:
     found = await queries.viewer_with_accounts(db, user_id)
     if found is None:
-        raise DomainError(ErrorCode.UNAUTHENTICATED, "The token's user does not exist.")
+        raise NotSignedIn("The token's user does not exist.")
     person, records = found
     accounts = [(account.id, account.name) for account in records]
     account_ids = [account_id for account_id, _ in accounts]
@@ -215,7 +222,7 @@ async def cost_preview(db: Database, user_id: int, variables: dict, now: datetim
     key = database_id(variables["subscriptionId"], "Subscription")
     person = await viewer(db, user_id)
     if key is None:
-        raise not_found("Subscription", ("subscriptionId",))
+        raise not_found(Subject.SUBSCRIPTION)
     [found] = await queries.subscriptions_by_id(db, [key])
     subscription, pending = found if found is not None else (None, [])
     preview = preview_cost(person, subscription, pending, variables["quantity"], now)
@@ -235,16 +242,16 @@ async def cost_preview(db: Database, user_id: int, variables: dict, now: datetim
     }
 
 
-def _refused(error: DomainError) -> dict:
+def _refused(error: Refused) -> dict:
     return {
         "updateQuantity": {
             "subscription": None,
             "prorationLine": None,
             "errors": [
                 {
-                    "code": error.code.value,
+                    "code": code_of(error),
                     "message": error.message,
-                    "field": list(error.field) if error.field else None,
+                    "field": field_of(error, ("input",)),
                 }
             ],
         }
@@ -261,54 +268,59 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
     key = IdempotentRequest.of(
         user_id,
         given.get("idempotencyKey"),
-        "updateQuantity",
+        Operation.CHANGE_QUANTITY,
         subscription_id=subscription_id,
         quantity=quantity,
         expected_quantity=given.get("expectedQuantity"),
     )
-    field = ("input", "subscriptionId")
     writer = db.engine.execution_options(**{_WRITE: True})
     try:
         async with writer.begin() as connection:
-            if key is not None:
-                await claim(connection, key, now)
             row = None
             if subscription_id is not None:
                 locked = select_records(Subscription).where(Subscription.id == subscription_id)
                 row = (await connection.execute(locked.with_for_update())).first()
             if row is None:
-                raise not_found("Subscription", field)
+                raise not_found(Subject.SUBSCRIPTION)
             subscription = SubscriptionRecord._make(row)
-            require_admin(person, subscription.account_id, "Subscription", field)
+            require_admin(person, subscription.account_id, Subject.SUBSCRIPTION)
+            if key is not None:
+                await claim(connection, key, now)
             plan = plan_for(subscription.plan_code)
-            plan.check_quantity(quantity, ("input", "quantity"))
+            plan.check_quantity(quantity)
             old = subscription.quantity
             if quantity == old:
-                raise DomainError(
-                    ErrorCode.QUANTITY_UNCHANGED,
+                raise Refused(
+                    Reason.QUANTITY_UNCHANGED,
                     f"The subscription already has {plan.units(quantity)}.",
-                    ("input", "quantity"),
+                    Subject.QUANTITY,
                 )
             if billing_state(subscription).next_boundary <= now:
                 # The server would bill it first; the bench data is billed up to now.
                 raise RuntimeError("a billing boundary passed during the benchmark")
-            amount, draft, _, _ = change_line(plan, billing_state(subscription), quantity, now)
-            line_id = None
-            if draft is not None:
-                inserted = await connection.execute(
-                    LINES.insert().values(
-                        subscription_id=subscription.id,
-                        invoice_id=None,
-                        created_at=now,
-                        **draft.fields(),
-                    )
-                )
-                line_id = inserted.inserted_primary_key[0]
+            change = price_change(plan, billing_state(subscription), quantity, now)
             await connection.execute(
                 SUBSCRIPTIONS.update()
                 .where(SUBSCRIPTIONS.c.id == subscription.id)
                 .values(quantity=quantity)
             )
+            line = None
+            if change.line is not None:
+                inserted = await connection.execute(
+                    LINES.insert().values(
+                        subscription_id=subscription.id,
+                        invoice_id=None,
+                        created_at=now,
+                        **change.line.fields(),
+                    )
+                )
+                line = InvoiceLineRecord(
+                    id=inserted.inserted_primary_key[0],
+                    subscription_id=subscription.id,
+                    invoice_id=None,
+                    created_at=now,
+                    **change.line.fields(),
+                )
             await connection.execute(
                 CHANGES.insert().values(
                     account_id=subscription.account_id,
@@ -317,26 +329,33 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                     action=ChangeAction.QUANTITY_CHANGED,
                     old_quantity=old,
                     new_quantity=quantity,
-                    proration_amount=amount,
+                    proration_amount=change.proration_amount,
                     occurred_at=now,
                     request_id=uuid.uuid4().hex,  # the server's RequestId middleware
                 )
             )
+            pending = await connection.execute(
+                select_records(InvoiceLine)
+                .where(
+                    InvoiceLine.subscription_id == subscription.id,
+                    InvoiceLine.invoice_id.is_(None),
+                )
+                .order_by(InvoiceLine.id)
+            )
+            changed = Changed(
+                subscription._replace(quantity=quantity),
+                tuple(InvoiceLineRecord._make(row) for row in pending),
+            )
             if key is not None:
-                outcome = {
-                    "subscription_id": subscription.id,
-                    "proration_line_id": line_id,
-                    "old_quantity": old,
-                }
+                outcome = QuantityChanged(changed, line, old)
                 await connection.execute(
                     KEYS.update()
                     .where(KEYS.c.user_id == key.user_id, KEYS.c.key == key.key)
-                    .values(outcome=json.dumps(outcome))
+                    .values(outcome=json.dumps(outcome.to_json()))
                 )
-    except DomainError as error:
+    except Refused as error:
         return _refused(error)
-    [pending] = await queries.pending_lines_of_subscriptions(db, [subscription.id])
-    upcoming = upcoming_invoice(subscription._replace(quantity=quantity), pending, now)
+    upcoming = upcoming_invoice(changed.subscription, changed.pending_lines, now)
     return {
         "updateQuantity": {
             "subscription": {
@@ -346,7 +365,7 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                 "messagingAllowance": plan.messaging_allowance(quantity),
                 "upcomingInvoice": {"total": money(upcoming.total)},
             },
-            "prorationLine": line_json(draft) if draft is not None else None,
+            "prorationLine": line_json(change.line) if change.line is not None else None,
             "errors": [],
         }
     }
@@ -372,6 +391,4 @@ async def claim(connection: AsyncConnection, key: IdempotentRequest, now: dateti
         .returning(KEYS.c.key)
     )
     if (await connection.execute(statement)).first() is None:
-        raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED, "This idempotency key was already used."
-        )
+        raise Refused(Reason.IDEMPOTENCY_KEY_REUSED, "This idempotency key was already used.")

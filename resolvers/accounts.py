@@ -2,7 +2,7 @@ from resolvers import cursors, ids
 from resolvers.context import Context
 from services import accounts, queries
 from services.catalog import Plan
-from services.errors import DomainError, ErrorCode
+from services.errors import InvalidInput, Subject
 from services.permissions import Role
 from services.persistence.records import AccountRecord, SubscriptionRecord
 
@@ -26,7 +26,8 @@ async def memberships(context: Context) -> list[tuple[AccountRecord, Role]]:
 
 def viewer_role(context: Context, of: AccountRecord) -> Role:
     role = context.signed_in.role_in(of.id)
-    assert role is not None  # only members reach an account
+    if role is None:
+        raise LookupError("only members reach an account")
     return role
 
 
@@ -54,10 +55,8 @@ def page_request(
 ) -> queries.PageRequest:
     first = DEFAULT_PAGE_SIZE if first is None else first
     if not 0 <= first <= MAX_PAGE_SIZE:
-        raise DomainError(
-            ErrorCode.BAD_USER_INPUT,
-            f"`first` must be between 0 and {MAX_PAGE_SIZE}; got {first}.",
-            ("first",),
+        raise InvalidInput(
+            f"`first` must be between 0 and {MAX_PAGE_SIZE}; got {first}.", Subject.PAGE_SIZE
         )
     position = cursors.decode(listing, after) if after is not None else None
     return queries.PageRequest(owner_id, first, position)

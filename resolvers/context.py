@@ -8,7 +8,7 @@ from services import queries
 from services.auth import user_id_from_header
 from services.changes import ChangeRequest
 from services.clock import Clock, TestClock
-from services.errors import DomainError, ErrorCode
+from services.errors import NotSignedIn
 from services.permissions import Viewer
 from services.persistence.database import Database
 
@@ -21,7 +21,6 @@ class Context:
     authorization: str | None
     request_id: str
     key_retention: timedelta = timedelta(hours=24)
-    planned: bool = False  # set when planned execution answered (schema/planned.py)
     loaders: Loaders = field(init=False)
     _viewer: Viewer | None = field(default=None, init=False)
 
@@ -36,16 +35,21 @@ class Context:
     def signed_in(self) -> Viewer:
         """The viewer, for fields below a root field that authenticated the request."""
         if self._viewer is None:
-            raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in first.")
+            raise NotSignedIn("Sign in first.")
         return self._viewer
 
+    @property
+    def viewer_id(self) -> int | None:
+        """The signed-in user's id, or None if the request has not signed in (yet)."""
+        return self._viewer.user_id if self._viewer is not None else None
+
     async def viewer(self) -> Viewer:
-        """The signed-in user, loaded once per request; DomainError(UNAUTHENTICATED) if none."""
+        """The signed-in user, loaded once per request; NotSignedIn if none."""
         if self._viewer is None:
             user_id = user_id_from_header(self.jwt_secret, self.authorization)
             found = await queries.viewer_with_accounts(self.db, user_id)
             if found is None:
-                raise DomainError(ErrorCode.UNAUTHENTICATED, "The token's user does not exist.")
+                raise NotSignedIn("The token's user does not exist.")
             self._viewer, accounts = found
             for account in accounts:
                 self.loaders.account.prime(account.id, account)

@@ -5,7 +5,7 @@ import binascii
 import json
 from datetime import datetime
 
-from services.errors import DomainError, ErrorCode
+from services.errors import InvalidInput, Subject
 from services.queries import Listing
 from services.settings import parse_instant
 
@@ -40,6 +40,4 @@ def decode(listing: Listing, cursor: str) -> tuple:
             raise ValueError(kind)
         return _typed(listing, values)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise DomainError(
-            ErrorCode.BAD_USER_INPUT, "`after` is not a cursor of this list.", ("after",)
-        ) from None
+        raise InvalidInput("`after` is not a cursor of this list.", Subject.PAGE_POSITION) from None

@@ -1,4 +1,5 @@
 from resolvers.context import Context
+from resolvers.loaders import existing
 from services.persistence.records import InvoiceLineRecord, InvoiceRecord, SubscriptionRecord
 
 
@@ -7,6 +8,4 @@ async def lines(context: Context, of: InvoiceRecord) -> list[InvoiceLineRecord]:
 
 
 async def subscription_of(context: Context, subscription_id: int) -> SubscriptionRecord:
-    found = await context.loaders.subscription.load(subscription_id)
-    assert found is not None  # a foreign key
-    return found
+    return await existing(context.loaders.subscription, subscription_id)

@@ -17,6 +17,14 @@ from services.persistence.records import (
 )
 
 
+async def existing(loader: DataLoader, key: int):
+    """What a foreign key names, which exists."""
+    found = await loader.load(key)
+    if found is None:
+        raise LookupError(f"nothing has the key {key}")
+    return found
+
+
 @dataclass
 class Loaders:
     db: Database

@@ -8,5 +8,5 @@ def all_plans() -> tuple[Plan, ...]:
 
 
 def monthly_cost(plan: Plan, quantity: int) -> Decimal:
-    plan.check_quantity(quantity, ("quantity",))
+    plan.check_quantity(quantity)
     return plan.monthly_cost(quantity)

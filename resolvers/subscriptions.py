@@ -1,17 +1,19 @@
+from collections.abc import Sequence
+
 from resolvers import ids
 from resolvers.accounts import page_request
 from resolvers.context import Context
+from resolvers.loaders import existing
 from services import changes, queries, subscriptions
-from services.billing.invoices import InvoiceDraft
+from services.billing.invoices import InvoiceDraft, Line
 from services.catalog import PlanCode
-from services.errors import not_found
+from services.errors import Subject, not_found
 from services.persistence.records import (
     AccountRecord,
     SubscriptionLike,
     SubscriptionRecord,
     UserRecord,
 )
-from services.persistence.tables import Subscription
 
 
 async def subscription(context: Context, subscription_id: str) -> SubscriptionRecord | None:
@@ -26,17 +28,19 @@ async def readable(context: Context, key: int | None) -> SubscriptionRecord | No
 
 
 async def account_of(context: Context, of: SubscriptionLike) -> AccountRecord:
-    found = await context.loaders.account.load(of.account_id)
-    assert found is not None  # a foreign key
-    return found
+    return await existing(context.loaders.account, of.account_id)
 
 
 def viewer_can_update(context: Context, of: SubscriptionLike) -> bool:
     return context.signed_in.can_change(of.account_id)
 
 
-async def upcoming_invoice(context: Context, of: SubscriptionLike) -> InvoiceDraft:
-    pending = await context.loaders.pending_lines.load(of.id)
+async def upcoming_invoice(
+    context: Context, of: SubscriptionLike, pending: Sequence[Line] | None = None
+) -> InvoiceDraft:
+    """`pending`: the proration lines, when a change has just told them."""
+    if pending is None:
+        pending = await context.loaders.pending_lines.load(of.id)
     return subscriptions.upcoming_invoice(of, pending, context.clock.now())
 
 
@@ -48,9 +52,7 @@ async def history(
 
 
 async def changed_by(context: Context, user_id: int) -> UserRecord:
-    found = await context.loaders.user.load(user_id)
-    assert found is not None  # a foreign key
-    return found
+    return await existing(context.loaders.user, user_id)
 
 
 async def preview_cost(
@@ -59,7 +61,7 @@ async def preview_cost(
     viewer = await context.viewer()
     key = ids.decode(subscription_id, "Subscription")
     if key is None:
-        raise not_found("Subscription", ("subscriptionId",))
+        raise not_found(Subject.SUBSCRIPTION)
     found = await context.loaders.subscription.load(key)
     pending = await context.loaders.pending_lines.load(key) if found is not None else []
     return subscriptions.preview_cost(viewer, found, pending, quantity, context.clock.now())
@@ -69,8 +71,8 @@ async def update_quantity(
     context: Context,
     subscription_id: str,
     quantity: int,
-    expected_quantity: int | None,
-    idempotency_key: str | None,
+    expected_quantity: int | None = None,
+    idempotency_key: str | None = None,
 ) -> changes.QuantityChanged:
     return await changes.update_quantity(
         await context.change_request(idempotency_key),
@@ -85,8 +87,8 @@ async def subscribe_product(
     account_id: str,
     plan_code: PlanCode,
     quantity: int,
-    idempotency_key: str | None,
-) -> Subscription:
+    idempotency_key: str | None = None,
+) -> changes.Changed:
     return await changes.subscribe_product(
         await context.change_request(idempotency_key),
         ids.decode(account_id, "Account"),

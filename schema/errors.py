@@ -1,5 +1,6 @@
-"""How errors reach clients: refusals keep their message and get a code; anything
-unexpected is masked to a generic message with a request id, and logged in full."""
+"""How errors reach clients: refusals keep their message and get a code and the input
+field at fault; anything unexpected is masked to a generic message with a request id,
+and logged in full."""
 
 import logging
 from collections.abc import Iterator
@@ -7,12 +8,50 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from services.errors import DomainError
+from services.errors import DomainError, InvalidInput, NotSignedIn, Refused, Subject
 
 log = logging.getLogger("octopods.errors")
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 GENERIC_MESSAGE = "Something went wrong on our side. Quote the request id if you report it."
+
+# The argument (or input field) that carries each domain thing.
+ARGUMENT_OF = {
+    Subject.ACCOUNT: "accountId",
+    Subject.SUBSCRIPTION: "subscriptionId",
+    Subject.PLAN: "planCode",
+    Subject.QUANTITY: "quantity",
+    Subject.EXPECTED_QUANTITY: "expectedQuantity",
+    Subject.IDEMPOTENCY_KEY: "idempotencyKey",
+    Subject.PAGE_SIZE: "first",
+    Subject.PAGE_POSITION: "after",
+    Subject.TEST_CLOCK: "to",
+}
+
+
+def code_of(error: DomainError) -> str:
+    if isinstance(error, Refused):
+        return error.reason.value
+    if isinstance(error, NotSignedIn):
+        return "UNAUTHENTICATED"
+    if isinstance(error, InvalidInput):
+        return "BAD_USER_INPUT"
+    raise TypeError(f"no code for {type(error).__name__}")
+
+
+def field_of(error: DomainError, within: tuple[str, ...] = ()) -> list[str] | None:
+    """The path of the argument at fault, below `within` (a mutation's `input`)."""
+    name = ARGUMENT_OF.get(error.subject) if error.subject is not None else None
+    return [*within, name] if name is not None else None
+
+
+def client_error(error: DomainError, within: tuple[str, ...] = ()) -> GraphQLError:
+    """A refusal as a GraphQL error of the request."""
+    extensions = {"code": code_of(error)}
+    field = field_of(error, within)
+    if field is not None:
+        extensions["field"] = field
+    return GraphQLError(error.message, extensions=extensions, original_error=error)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -26,7 +65,7 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 def _client_code(error: GraphQLError) -> str:
     if isinstance(error.original_error, DomainError):
-        return error.original_error.code.value
+        return code_of(error.original_error)
     if error.message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
     if error.message.startswith("Variable '$"):
@@ -45,8 +84,10 @@ def present(error: GraphQLError, request_id: str | None) -> GraphQLError:
     extensions = dict(error.extensions or {})
     extensions.setdefault("code", _client_code(error))
     original = error.original_error
-    if isinstance(original, DomainError) and original.field:
-        extensions.setdefault("field", list(original.field))
+    if isinstance(original, DomainError):
+        field = field_of(original)
+        if field is not None:
+            extensions.setdefault("field", field)
     return GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=extensions)
 
 

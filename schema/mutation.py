@@ -1,10 +1,13 @@
+import dataclasses
+from collections.abc import Awaitable
 from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 import strawberry
 
 from resolvers import clock, subscriptions
+from schema.errors import client_error
 from schema.permissions import AUTHENTICATED
-from schema.types.invoice import InvoiceLineType
 from schema.types.mutations import (
     SubscribeProductInput,
     SubscribeProductPayload,
@@ -12,9 +15,34 @@ from schema.types.mutations import (
     UpdateQuantityInput,
     UpdateQuantityPayload,
 )
-from schema.types.subscription import SubscriptionType
-from schema.types.user_error import user_errors
-from services.errors import DomainError
+from schema.types.user_error import UserError
+from services.errors import InvalidInput, Refused
+
+INPUT = ("input",)
+
+
+class Payload(Protocol):
+    @classmethod
+    def of(cls, outcome: Any) -> "Payload": ...
+
+
+P = TypeVar("P", bound=Payload)
+
+
+def arguments(input: object) -> dict[str, Any]:
+    """A mutation's input as keyword arguments for its resolver."""
+    return {field.name: getattr(input, field.name) for field in dataclasses.fields(input)}
+
+
+async def respond(payload: type[P], outcome: Awaitable[Any]) -> P:
+    """The payload of a change: what it did, or why it was refused. A malformed input is
+    not a refusal but an error of the request."""
+    try:
+        return payload.of(await outcome)
+    except Refused as refusal:
+        return payload(errors=[UserError.of(refusal, INPUT)])
+    except InvalidInput as invalid:
+        raise client_error(invalid, INPUT) from None
 
 
 @strawberry.type
@@ -27,20 +55,9 @@ class Mutation:
     async def update_quantity(
         self, info: strawberry.Info, input: UpdateQuantityInput
     ) -> UpdateQuantityPayload:
-        try:
-            changed = await subscriptions.update_quantity(
-                info.context,
-                input.subscription_id,
-                input.quantity,
-                input.expected_quantity,
-                input.idempotency_key,
-            )
-        except DomainError as error:
-            return UpdateQuantityPayload(errors=user_errors(error))
-        line = changed.proration_line
-        return UpdateQuantityPayload(
-            subscription=SubscriptionType.of(changed.subscription),
-            proration_line=InvoiceLineType.of(line) if line is not None else None,
+        return await respond(
+            UpdateQuantityPayload,
+            subscriptions.update_quantity(info.context, **arguments(input)),
         )
 
     @strawberry.mutation(
@@ -51,17 +68,10 @@ class Mutation:
     async def subscribe_product(
         self, info: strawberry.Info, input: SubscribeProductInput
     ) -> SubscribeProductPayload:
-        try:
-            subscription = await subscriptions.subscribe_product(
-                info.context,
-                input.account_id,
-                input.plan_code,
-                input.quantity,
-                input.idempotency_key,
-            )
-        except DomainError as error:
-            return SubscribeProductPayload(errors=user_errors(error))
-        return SubscribeProductPayload(subscription=SubscriptionType.of(subscription))
+        return await respond(
+            SubscribeProductPayload,
+            subscriptions.subscribe_product(info.context, **arguments(input)),
+        )
 
 
 @strawberry.type(name="Mutation")

@@ -4,12 +4,29 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from strawberry.extensions import SchemaExtension
 
 from schema.errors import INTERNAL
 
 log = logging.getLogger("octopods.requests")
+
+
+@dataclass
+class OperationFacts:
+    """What the schema's extensions learn about the operation running now."""
+
+    planned: bool = False  # answered on a plan (schema/planned.py)
+
+
+_current: ContextVar[OperationFacts | None] = ContextVar("operation_facts", default=None)
+
+
+def current_operation() -> OperationFacts:
+    """The facts of the operation running now (a throwaway record outside one)."""
+    return _current.get() or OperationFacts()
 
 
 def _outcome(errors) -> str:
@@ -22,10 +39,14 @@ def _outcome(errors) -> str:
 class OperationLog(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
-        yield
+        facts = OperationFacts()
+        token = _current.set(facts)
+        try:
+            yield
+        finally:
+            _current.reset(token)
         execution = self.execution_context
         context = execution.context
-        viewer = getattr(context, "_viewer", None)
         result = execution.result
         try:
             operation_type = execution.operation_type.value
@@ -37,10 +58,10 @@ class OperationLog(SchemaExtension):
                     "event": "graphql",
                     "operation": execution.operation_name,
                     "type": operation_type,
-                    "user": viewer.user_id if viewer is not None else None,
+                    "user": getattr(context, "viewer_id", None),
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "outcome": _outcome(result.errors if result is not None else None),
-                    "planned": getattr(context, "planned", False),
+                    "planned": facts.planned,
                     "request_id": getattr(context, "request_id", None),
                 }
             )

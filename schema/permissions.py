@@ -14,7 +14,7 @@ class IsAuthenticated(BasePermission):
     error_extensions: ClassVar[dict] = {"code": "UNAUTHENTICATED"}
 
     async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        await info.context.viewer()  # raises DomainError(UNAUTHENTICATED) with the reason
+        await info.context.viewer()  # raises NotSignedIn with the reason
         return True
 
 

@@ -39,6 +39,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import PermissionExtension
 
+from schema.operation_log import current_operation
 from schema.permissions import IsAuthenticated
 
 
@@ -325,7 +326,7 @@ class PlannedExecution(SchemaExtension):
                 data = await self._run(selection)
                 if data is not None:
                     context.result = ExecutionResult(data=data)
-                    context.context.planned = True
+                    current_operation().planned = True
         yield
 
     async def _run(self, selection: Selection) -> dict | None:

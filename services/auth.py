@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from services.errors import DomainError, ErrorCode
+from services.errors import NotSignedIn
 
 ALGORITHM = "HS256"
 
@@ -19,12 +19,12 @@ def issue_token(secret: str, user_id: int, hours: float = 24.0) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def _refused(reason: str) -> DomainError:
-    return DomainError(ErrorCode.UNAUTHENTICATED, reason)
+def _refused(reason: str) -> NotSignedIn:
+    return NotSignedIn(reason)
 
 
 def user_id_from_header(secret: str, authorization: str | None) -> int:
-    """The user id of a valid `Authorization: Bearer <JWT>` header, or DomainError."""
+    """The user id of a valid `Authorization: Bearer <JWT>` header, or NotSignedIn."""
     if not authorization:
         raise _refused("Sign in first: send the header 'Authorization: Bearer <token>'.")
     scheme, _, token = authorization.strip().partition(" ")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from services.errors import DomainError, ErrorCode
+from services.errors import Reason, Refused, Subject
 
 
 class PlanCode(StrEnum):
@@ -38,13 +38,13 @@ class Plan:
         """ "1 channel", "5 channels"."""
         return f"{quantity} {self.unit_label if quantity == 1 else self.unit_label_plural}"
 
-    def check_quantity(self, quantity: int, field: tuple[str, ...]) -> None:
+    def check_quantity(self, quantity: int) -> None:
         if not self.min_quantity <= quantity <= self.max_quantity:
-            raise DomainError(
-                ErrorCode.INVALID_QUANTITY,
+            raise Refused(
+                Reason.INVALID_QUANTITY,
                 f"Quantity must be between {self.min_quantity} and {self.max_quantity}; "
                 f"got {quantity}.",
-                field,
+                Subject.QUANTITY,
             )
 
 

@@ -2,6 +2,8 @@
 
 Each is one transaction that takes its lock first, is refused (DomainError, nothing
 written) or carried out in full together with its audit record and idempotency key.
+Each answers with the subscription as the change left it, which is also what a repeat
+of its idempotency key answers.
 """
 
 from dataclasses import dataclass
@@ -13,15 +15,23 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import audit, idempotency
 from services.billing.cycle import billing_state
-from services.billing.issuing import bill_locked_subscription
-from services.billing.run import lock_subscription
+from services.billing.issuing import bill_locked_subscription, pending_lines
+from services.billing.proration import price_change
 from services.catalog import PlanCode, plan_for
 from services.clock import Clock
-from services.errors import DomainError, ErrorCode, not_found
+from services.errors import Reason, Refused, Subject, not_found
+from services.idempotency import Operation
 from services.permissions import Viewer, require_admin
 from services.persistence.database import Database
+from services.persistence.locks import lock_subscription
+from services.persistence.records import (
+    InvoiceLineRecord,
+    SubscriptionRecord,
+    from_json,
+    snapshot,
+    to_json,
+)
 from services.persistence.tables import ChangeAction, InvoiceLine, Subscription
-from services.subscriptions import change_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,26 +49,81 @@ class ChangeRequest:
     def actor(self) -> audit.Actor:
         return audit.Actor(self.viewer.user_id, self.request_id)
 
-    def idempotent(self, operation: str, **inputs) -> idempotency.IdempotentRequest | None:
+    def idempotent(self, operation: Operation, **inputs) -> idempotency.IdempotentRequest | None:
         return idempotency.IdempotentRequest.of(
             self.viewer.user_id, self.idempotency_key, operation, **inputs
         )
 
 
 @dataclass(frozen=True, slots=True)
+class Changed:
+    """A subscription as a change left it, with the proration lines then pending."""
+
+    subscription: SubscriptionRecord
+    pending_lines: tuple[InvoiceLineRecord, ...] = ()
+
+    @classmethod
+    async def of(cls, session: AsyncSession, subscription: Subscription) -> "Changed":
+        await session.flush()
+        pending = await pending_lines(session, subscription.id)
+        return cls(snapshot(subscription), tuple(snapshot(line) for line in pending))
+
+    def to_json(self) -> dict:
+        return {
+            "subscription": to_json(self.subscription),
+            "pending_lines": [to_json(line) for line in self.pending_lines],
+        }
+
+    @classmethod
+    def from_json(cls, stored: dict) -> "Changed":
+        return cls(
+            from_json(Subscription, stored["subscription"]),
+            tuple(from_json(InvoiceLine, line) for line in stored["pending_lines"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class QuantityChanged:
-    subscription: Subscription
-    proration_line: InvoiceLine | None
+    changed: Changed
+    proration_line: InvoiceLineRecord | None
     old_quantity: int
 
+    def to_json(self) -> dict:
+        line = self.proration_line
+        return {
+            **self.changed.to_json(),
+            "proration_line": to_json(line) if line is not None else None,
+            "old_quantity": self.old_quantity,
+        }
 
-async def _replay_quantity_change(session: AsyncSession, outcome: dict) -> QuantityChanged:
-    line_id = outcome["proration_line_id"]
+    @classmethod
+    def from_json(cls, stored: dict) -> "QuantityChanged":
+        line = stored["proration_line"]
+        return cls(
+            Changed.from_json(stored),
+            from_json(InvoiceLine, line) if line is not None else None,
+            stored["old_quantity"],
+        )
+
+
+async def _replay_legacy(session: AsyncSession, subscription: Subscription, stored: dict):
+    """Keys stored before 2026-11-30 kept ids, not states: answer with today's state."""
+    line_id = stored["proration_line_id"]
+    line = await session.get_one(InvoiceLine, line_id) if line_id else None
     return QuantityChanged(
-        subscription=await session.get_one(Subscription, outcome["subscription_id"]),
-        proration_line=await session.get_one(InvoiceLine, line_id) if line_id else None,
-        old_quantity=outcome["old_quantity"],
+        await Changed.of(session, subscription),
+        snapshot(line) if line is not None else None,
+        stored["old_quantity"],
     )
+
+
+async def _locked_subscription(session: AsyncSession, subscription_id: int | None) -> Subscription:
+    found = None
+    if subscription_id is not None:
+        found = await lock_subscription(session, subscription_id)
+    if found is None:
+        raise not_found(Subject.SUBSCRIPTION)
+    return found
 
 
 async def update_quantity(
@@ -70,49 +135,49 @@ async def update_quantity(
     """Apply a new quantity at once; while active, add the proration line for the rest of
     the period. Concurrent changes of one subscription queue on its lock, so each line is
     priced against the quantity it really replaced."""
-    field = ("input", "subscriptionId")
     key = request.idempotent(
-        "updateQuantity",
+        Operation.CHANGE_QUANTITY,
         subscription_id=subscription_id,
         quantity=quantity,
         expected_quantity=expected_quantity,
     )
     async with request.db.transaction() as session:
+        subscription = await _locked_subscription(session, subscription_id)
+        # A repeated key is answered only to who may still make the change.
+        require_admin(request.viewer, subscription.account_id, Subject.SUBSCRIPTION)
         if key is not None:
             stored = await idempotency.claim(
                 session, key, request.clock.now(), request.key_retention
             )
             if stored is not None:
-                return await _replay_quantity_change(session, stored)
-        subscription = None
-        if subscription_id is not None:
-            subscription = await lock_subscription(session, subscription_id)
-        if subscription is None:
-            raise not_found("Subscription", field)
-        require_admin(request.viewer, subscription.account_id, "Subscription", field)
+                if "subscription" not in stored:
+                    return await _replay_legacy(session, subscription, stored)
+                return QuantityChanged.from_json(stored)
         plan = plan_for(subscription.plan_code)
-        plan.check_quantity(quantity, ("input", "quantity"))
+        plan.check_quantity(quantity)
         old_quantity = subscription.quantity
         if expected_quantity is not None and expected_quantity != old_quantity:
-            raise DomainError(
-                ErrorCode.QUANTITY_CONFLICT,
+            raise Refused(
+                Reason.QUANTITY_CONFLICT,
                 f"The subscription has {old_quantity}, not {expected_quantity}: someone "
                 "changed it meanwhile. Reload and try again.",
-                ("input", "expectedQuantity"),
+                Subject.EXPECTED_QUANTITY,
             )
         if quantity == old_quantity:
-            raise DomainError(
-                ErrorCode.QUANTITY_UNCHANGED,
+            raise Refused(
+                Reason.QUANTITY_UNCHANGED,
                 f"The subscription already has {plan.units(quantity)}.",
-                ("input", "quantity"),
+                Subject.QUANTITY,
             )
         # Taken under the lock, so the change is priced where it really happens.
         now = request.clock.now()
         await bill_locked_subscription(session, subscription, now)
-        amount, draft, _, _ = change_line(plan, billing_state(subscription), quantity, now)
+        change = price_change(plan, billing_state(subscription), quantity, now)
         line = None
-        if draft is not None:
-            line = InvoiceLine(subscription_id=subscription.id, created_at=now, **draft.fields())
+        if change.line is not None:
+            line = InvoiceLine(
+                subscription_id=subscription.id, created_at=now, **change.line.fields()
+            )
             session.add(line)
         subscription.quantity = quantity
         session.add(subscription)
@@ -123,39 +188,34 @@ async def update_quantity(
             ChangeAction.QUANTITY_CHANGED,
             now,
             old_quantity=old_quantity,
-            proration_amount=amount,
+            proration_amount=change.proration_amount,
         )
-        await session.flush()
+        outcome = QuantityChanged(
+            await Changed.of(session, subscription),
+            snapshot(line) if line is not None else None,
+            old_quantity,
+        )
         if key is not None:
-            await idempotency.remember(
-                session,
-                key,
-                {
-                    "subscription_id": subscription.id,
-                    "proration_line_id": line.id if line else None,
-                    "old_quantity": old_quantity,
-                },
-            )
-    return QuantityChanged(subscription, line, old_quantity)
+            await idempotency.remember(session, key, outcome.to_json())
+    return outcome
 
 
 async def subscribe_product(
     request: ChangeRequest, account_id: int | None, plan_code: PlanCode, quantity: int
-) -> Subscription:
+) -> Changed:
     """A new subscription to a product the account does not have, on a fresh trial."""
-    field = ("input", "accountId")
     if account_id is None:
-        raise not_found("Account", field)
-    require_admin(request.viewer, account_id, "Account", field)
+        raise not_found(Subject.ACCOUNT)
+    require_admin(request.viewer, account_id, Subject.ACCOUNT)
     plan = plan_for(plan_code)
-    plan.check_quantity(quantity, ("input", "quantity"))
+    plan.check_quantity(quantity)
     key = request.idempotent(
-        "subscribeProduct", account_id=account_id, plan_code=plan.code, quantity=quantity
+        Operation.SUBSCRIBE_PRODUCT, account_id=account_id, plan_code=plan.code, quantity=quantity
     )
-    already = DomainError(
-        ErrorCode.ALREADY_SUBSCRIBED,
+    already = Refused(
+        Reason.ALREADY_SUBSCRIBED,
         f"This account already subscribes to {plan.name}; change its quantity instead.",
-        ("input", "planCode"),
+        Subject.PLAN,
     )
     try:
         async with request.db.transaction() as session:
@@ -163,7 +223,10 @@ async def subscribe_product(
             if key is not None:
                 stored = await idempotency.claim(session, key, now, request.key_retention)
                 if stored is not None:
-                    return await session.get_one(Subscription, stored["subscription_id"])
+                    if "subscription" not in stored:  # stored before 2026-11-30
+                        found = await session.get_one(Subscription, stored["subscription_id"])
+                        return Changed(snapshot(found))
+                    return Changed.from_json(stored)
             existing = select(Subscription.id).where(
                 Subscription.account_id == account_id, Subscription.plan_code == plan.code
             )
@@ -173,9 +236,10 @@ async def subscribe_product(
             session.add(subscription)
             await session.flush()
             audit.record(session, request.actor, subscription, ChangeAction.SUBSCRIBED, now)
+            outcome = Changed(snapshot(subscription))
             if key is not None:
-                await idempotency.remember(session, key, {"subscription_id": subscription.id})
+                await idempotency.remember(session, key, outcome.to_json())
     except IntegrityError:
         # A concurrent subscribe won the unique (account, plan) constraint.
         raise already from None
-    return subscription
+    return outcome

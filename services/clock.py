@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from services.errors import DomainError, ErrorCode
+from services.errors import InvalidInput, Subject
 
 
 class Clock(Protocol):
@@ -31,16 +31,13 @@ class TestClock:
     def advance_to(self, instant: datetime) -> datetime:
         instant = instant.astimezone(UTC)
         if instant < self._now:
-            raise DomainError(
-                ErrorCode.BAD_USER_INPUT,
+            raise InvalidInput(
                 f"The test clock only moves forward; it is at {self._now.isoformat()}.",
-                ("to",),
+                Subject.TEST_CLOCK,
             )
         if instant - self._now > self.MAX_STEP:
-            raise DomainError(
-                ErrorCode.BAD_USER_INPUT,
-                "The test clock moves at most ten years at a time.",
-                ("to",),
+            raise InvalidInput(
+                "The test clock moves at most ten years at a time.", Subject.TEST_CLOCK
             )
         self._now = instant
         return instant

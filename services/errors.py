@@ -1,9 +1,15 @@
-"""Refusals the domain can give, each with a stable code the clients switch on."""
+"""Why the domain turns a request down, naming the domain thing at fault.
+
+How a refusal reaches a client (a payload's errors, an input field, a transport code)
+is the schema's business, not ours.
+"""
 
 from enum import StrEnum
 
 
-class ErrorCode(StrEnum):
+class Reason(StrEnum):
+    """Why the rules refuse a request; stable words the clients switch on."""
+
     FORBIDDEN = "FORBIDDEN"
     NOT_FOUND = "NOT_FOUND"
     INVALID_QUANTITY = "INVALID_QUANTITY"
@@ -11,26 +17,46 @@ class ErrorCode(StrEnum):
     QUANTITY_CONFLICT = "QUANTITY_CONFLICT"
     ALREADY_SUBSCRIBED = "ALREADY_SUBSCRIBED"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
-    # Not user errors of a mutation payload, but codes of refused requests.
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
-# The codes a mutation answers in its payload; the others refuse the whole request.
-USER_ERROR_CODES = tuple(
-    code for code in ErrorCode if code.name not in ("UNAUTHENTICATED", "BAD_USER_INPUT")
-)
+class Subject(StrEnum):
+    """The domain thing a refusal is about."""
+
+    ACCOUNT = "account"
+    SUBSCRIPTION = "subscription"
+    PLAN = "plan"
+    QUANTITY = "quantity"
+    EXPECTED_QUANTITY = "expected_quantity"
+    IDEMPOTENCY_KEY = "idempotency_key"
+    PAGE_SIZE = "page_size"
+    PAGE_POSITION = "page_position"
+    TEST_CLOCK = "test_clock"
 
 
 class DomainError(Exception):
-    """A request the rules refuse. Raising it inside a transaction rolls it back."""
+    """A request the domain turns down. Raised inside a transaction, it rolls it back."""
 
-    def __init__(self, code: ErrorCode, message: str, field: tuple[str, ...] | None = None):
+    def __init__(self, message: str, subject: Subject | None = None):
         super().__init__(message)
-        self.code = code
         self.message = message
-        self.field = field
+        self.subject = subject
 
 
-def not_found(what: str, field: tuple[str, ...] | None = None) -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, f"{what} not found.", field)
+class Refused(DomainError):
+    """The rules refuse the request as asked (a member changing, a quantity of 51)."""
+
+    def __init__(self, reason: Reason, message: str, subject: Subject | None = None):
+        super().__init__(message, subject)
+        self.reason = reason
+
+
+class InvalidInput(DomainError):
+    """A value no request may carry (an empty idempotency key, a page of a million)."""
+
+
+class NotSignedIn(DomainError):
+    """No valid credentials: missing, malformed or expired, or of no known user."""
+
+
+def not_found(subject: Subject) -> Refused:
+    return Refused(Reason.NOT_FOUND, f"{subject.value.capitalize()} not found.", subject)

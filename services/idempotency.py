@@ -1,4 +1,4 @@
-"""Idempotency keys, after Stripe's: for one user, a key names one mutation. A repeat
+"""Idempotency keys, after Stripe's: for one user, a key names one change. A repeat
 with the same input gets the first outcome back and changes nothing; with another
 input it is refused. The key is claimed in the same transaction as the change, so a
 refused change leaves no key behind and concurrent duplicates queue on the key's
@@ -6,43 +6,75 @@ primary key: the first commits, the others then find its outcome."""
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.errors import DomainError, ErrorCode
+from services.errors import InvalidInput, Reason, Refused, Subject
 from services.persistence.database import Database
 from services.persistence.tables import IdempotencyKey
 
 MAX_KEY_LENGTH = 255
 
 
+class Operation(StrEnum):
+    """The changes a key can name."""
+
+    CHANGE_QUANTITY = "change_quantity"
+    SUBSCRIBE_PRODUCT = "subscribe_product"
+
+
+# Keys stored before 2026-11-30 were fingerprinted under the API's operation names and
+# these inputs. They expire a day after that upgrade; then this can go.
+_LEGACY_INPUTS = {
+    "updateQuantity": ("subscription_id", "quantity", "expected_quantity"),
+    "subscribeProduct": ("account_id", "plan_code", "quantity"),
+}
+
+
+def fingerprint(operation: str, inputs: Mapping[str, object]) -> str:
+    canonical = json.dumps({"operation": operation, **inputs}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class IdempotentRequest:
     user_id: int
     key: str
-    operation: str
-    fingerprint: str
+    operation: Operation
+    inputs: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
     def of(
-        cls, user_id: int, key: str | None, operation: str, **inputs
+        cls, user_id: int, key: str | None, operation: Operation, **inputs
     ) -> "IdempotentRequest | None":
-        """None without a key; DomainError(BAD_USER_INPUT) for a key of the wrong length."""
+        """None without a key; InvalidInput for a key of the wrong length."""
         if key is None:
             return None
         if not 1 <= len(key) <= MAX_KEY_LENGTH:
-            raise DomainError(
-                ErrorCode.BAD_USER_INPUT,
-                f"idempotencyKey must be 1 to {MAX_KEY_LENGTH} characters; got {len(key)}.",
-                ("input", "idempotencyKey"),
+            raise InvalidInput(
+                f"The idempotency key must be 1 to {MAX_KEY_LENGTH} characters; got {len(key)}.",
+                Subject.IDEMPOTENCY_KEY,
             )
-        canonical = json.dumps({"operation": operation, **inputs}, sort_keys=True, default=str)
-        return cls(user_id, key, operation, hashlib.sha256(canonical.encode()).hexdigest())
+        return cls(user_id, key, operation, inputs)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.operation, self.inputs)
+
+    def repeats(self, stored: IdempotencyKey) -> bool:
+        """Whether `stored` was made by this same request."""
+        legacy = _LEGACY_INPUTS.get(stored.operation)
+        if legacy is None:
+            return stored.fingerprint == self.fingerprint
+        inputs = {name: self.inputs.get(name) for name in legacy}
+        return stored.fingerprint == fingerprint(stored.operation, inputs)
 
 
 def _insert(dialect: str):
@@ -53,7 +85,7 @@ async def claim(
     session: AsyncSession, request: IdempotentRequest, now: datetime, retention: timedelta
 ) -> dict | None:
     """Claim the key for this transaction (None), or return the outcome stored by the
-    mutation that claimed it first. A key older than `retention` counts as unused."""
+    change that claimed it first. A key older than `retention` counts as unused."""
     key = (IdempotencyKey.user_id == request.user_id, IdempotencyKey.key == request.key)
     await session.exec(
         sa.delete(IdempotencyKey).where(*key, IdempotencyKey.created_at < now - retention)
@@ -74,17 +106,17 @@ async def claim(
     if (await session.exec(statement)).first() is not None:
         return None
     stored = (await session.exec(select(IdempotencyKey).where(*key))).one()
-    if stored.fingerprint != request.fingerprint:
-        raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    if not request.repeats(stored):
+        raise Refused(
+            Reason.IDEMPOTENCY_KEY_REUSED,
             "This idempotency key was used for a different request; use a new key.",
-            ("input", "idempotencyKey"),
+            Subject.IDEMPOTENCY_KEY,
         )
     return json.loads(stored.outcome)
 
 
 async def remember(session: AsyncSession, request: IdempotentRequest, outcome: dict) -> None:
-    """Store what the claimed mutation produced, in its own transaction."""
+    """Store what the claimed change produced, in its own transaction."""
     await session.exec(
         sa.update(IdempotencyKey)
         .where(IdempotencyKey.user_id == request.user_id, IdempotencyKey.key == request.key)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from services.errors import DomainError, ErrorCode, not_found
+from services.errors import Reason, Refused, Subject, not_found
 
 
 class Role(StrEnum):
@@ -30,11 +30,10 @@ class Viewer:
         return self.roles.get(account_id) is Role.ADMIN
 
 
-def require_admin(viewer: Viewer, account_id: int, what: str, field_path: tuple[str, ...]) -> None:
-    """To a non-member the account does not exist; a member who is not an admin is refused."""
+def require_admin(viewer: Viewer, account_id: int, what: Subject) -> None:
+    """To a non-member the account and what it holds do not exist; a member who is not
+    an admin is refused. `what` is the thing asked for in the account."""
     if not viewer.can_read(account_id):
-        raise not_found(what, field_path)
+        raise not_found(what)
     if not viewer.can_change(account_id):
-        raise DomainError(
-            ErrorCode.FORBIDDEN, "Only an admin of this account can make this change.", field_path
-        )
+        raise Refused(Reason.FORBIDDEN, "Only an admin of this account can make this change.", what)

@@ -1,43 +1,26 @@
 """What a subscription will cost: the upcoming invoice and the preview of a change.
 
-Pure functions of loaded records, shared with the changes themselves (services.changes)
-so that a preview and the charge that follows agree to the cent."""
+Pure functions of loaded records. A preview prices the change with the same rule as
+the change itself (services.billing.proration.price_change), at the same instant and
+on the subscription billed up to it, so the preview and the charge agree to the cent.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from services.billing.cycle import BillingState, SubscriptionStatus, billing_state
-from services.billing.invoices import (
-    InvoiceDraft,
-    Line,
-    LineDraft,
-    invoice_at_next_boundary,
-    proration_line,
-    settle,
-)
-from services.billing.proration import quote_change
-from services.catalog import Plan, plan_for
-from services.errors import not_found
+from services.billing.cycle import billing_state
+from services.billing.invoices import InvoiceDraft, Line, invoice_at_next_boundary, settle
+from services.billing.proration import price_change
+from services.catalog import plan_for
+from services.errors import Subject, not_found
 from services.permissions import Viewer
-from services.persistence.tables import Subscription
-
-
-def change_line(
-    plan: Plan, state: BillingState, quantity: int, at: datetime
-) -> tuple[Decimal, LineDraft | None, int | None, int | None]:
-    """The proration of changing `state` to `quantity` at `at`: amount, line (none while
-    trialing or unchanged), remaining days and days in the period."""
-    quote = quote_change(plan, state, quantity, at)
-    line = None
-    if state.status is SubscriptionStatus.ACTIVE and quantity != state.quantity:
-        line = proration_line(plan, state, quote)
-    return quote.amount, line, quote.remaining_days, quote.days_in_period
+from services.persistence.records import SubscriptionLike
 
 
 def upcoming_invoice(
-    subscription: Subscription, pending: Sequence[Line], now: datetime
+    subscription: SubscriptionLike, pending: Sequence[Line], now: datetime
 ) -> InvoiceDraft:
     """The invoice the next boundary would issue if nothing else changed."""
     plan = plan_for(subscription.plan_code)
@@ -47,7 +30,7 @@ def upcoming_invoice(
 
 @dataclass(frozen=True, slots=True)
 class CostPreview:
-    subscription: Subscription
+    subscription: SubscriptionLike
     current_quantity: int
     new_quantity: int
     changed: bool
@@ -62,20 +45,20 @@ class CostPreview:
 
 def preview_cost(
     viewer: Viewer,
-    subscription: Subscription | None,
+    subscription: SubscriptionLike | None,
     pending: Sequence[Line],
     quantity: int,
     now: datetime,
 ) -> CostPreview:
     """Exactly what `update_quantity` would charge at `now`, without writing anything."""
     if subscription is None or not viewer.can_read(subscription.account_id):
-        raise not_found("Subscription", ("subscriptionId",))
+        raise not_found(Subject.SUBSCRIPTION)
     plan = plan_for(subscription.plan_code)
-    plan.check_quantity(quantity, ("quantity",))
+    plan.check_quantity(quantity)
     settlement = settle(plan, billing_state(subscription), pending, now)
     state = settlement.state
-    amount, line, remaining_days, days_in_period = change_line(plan, state, quantity, now)
-    after = (*settlement.pending, line) if line else settlement.pending
+    change = price_change(plan, state, quantity, now)
+    after = (*settlement.pending, change.line) if change.line else settlement.pending
     next_invoice = invoice_at_next_boundary(plan, replace(state, quantity=quantity), after)[1]
     return CostPreview(
         subscription=subscription,
@@ -84,9 +67,9 @@ def preview_cost(
         changed=quantity != state.quantity,
         current_monthly_cost=plan.monthly_cost(state.quantity),
         new_monthly_cost=plan.monthly_cost(quantity),
-        proration_amount=amount,
-        remaining_days=remaining_days,
-        days_in_period=days_in_period,
+        proration_amount=change.proration_amount,
+        remaining_days=change.remaining_days,
+        days_in_period=change.days_in_period,
         next_invoice_total=next_invoice.total,
         messaging_allowance=plan.messaging_allowance(quantity),
     )

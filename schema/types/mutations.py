@@ -6,6 +6,7 @@ from schema.types.enums import PlanCode
 from schema.types.invoice import InvoiceLineType
 from schema.types.subscription import SubscriptionType
 from schema.types.user_error import UserError
+from services.changes import Changed, QuantityChanged
 
 
 @strawberry.input
@@ -28,6 +29,14 @@ class UpdateQuantityPayload:
     )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
+    @classmethod
+    def of(cls, outcome: QuantityChanged) -> "UpdateQuantityPayload":
+        line = outcome.proration_line
+        return cls(
+            subscription=SubscriptionType.of_changed(outcome.changed),
+            proration_line=InvoiceLineType.of(line) if line is not None else None,
+        )
+
 
 @strawberry.input
 class SubscribeProductInput:
@@ -43,6 +52,10 @@ class SubscribeProductInput:
 class SubscribeProductPayload:
     subscription: SubscriptionType | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def of(cls, outcome: Changed) -> "SubscribeProductPayload":
+        return cls(subscription=SubscriptionType.of_changed(outcome))
 
 
 @strawberry.type

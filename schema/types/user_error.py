@@ -2,10 +2,11 @@ from enum import Enum
 
 import strawberry
 
-from services.errors import USER_ERROR_CODES, DomainError
+from schema.errors import field_of
+from services.errors import Reason, Refused
 
 UserErrorCode = strawberry.enum(
-    Enum("UserErrorCode", {code.name: code.value for code in USER_ERROR_CODES}),
+    Enum("UserErrorCode", {reason.name: reason.value for reason in Reason}),
     description="Why a mutation was refused.",
 )
 
@@ -19,17 +20,9 @@ class UserError:
     )
 
     @classmethod
-    def of(cls, error: DomainError) -> "UserError":
+    def of(cls, refusal: Refused, within: tuple[str, ...]) -> "UserError":
         return cls(
-            code=UserErrorCode(error.code.value),
-            message=error.message,
-            field=list(error.field) if error.field else None,
+            code=UserErrorCode(refusal.reason.value),
+            message=refusal.message,
+            field=field_of(refusal, within),
         )
-
-
-def user_errors(error: DomainError) -> list[UserError]:
-    """A refusal as the payload's errors; one that is not a user error (a malformed
-    request) is raised on as a GraphQL error."""
-    if error.code.value not in UserErrorCode.__members__:
-        raise error
-    return [UserError.of(error)]

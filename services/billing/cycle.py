@@ -26,7 +26,8 @@ class BillingState:
         """When the next invoice falls due: trial end, or the end of the current period."""
         if self.status is SubscriptionStatus.TRIALING:
             return self.trial_ends_at
-        assert self.current_period_end is not None
+        if self.current_period_end is None:
+            raise ValueError("an active subscription has a current period")
         return self.current_period_end
 
 

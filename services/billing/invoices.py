@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import Protocol
 
 from services.billing.cycle import BillingState, cross_boundary
-from services.billing.proration import ProrationQuote
 from services.catalog import Plan
 from services.money import ZERO
 
@@ -68,7 +67,8 @@ def _day(instant: datetime) -> str:
 
 def recurring_line(plan: Plan, state: BillingState) -> LineDraft:
     """The month's charge for the period `state` has just entered."""
-    assert state.current_period_start is not None and state.current_period_end is not None
+    if state.current_period_start is None or state.current_period_end is None:
+        raise ValueError("a recurring line is for a period")
     return LineDraft(
         kind=InvoiceLineKind.RECURRING,
         description=(
@@ -77,22 +77,6 @@ def recurring_line(plan: Plan, state: BillingState) -> LineDraft:
         ),
         quantity=state.quantity,
         amount=plan.monthly_cost(state.quantity),
-        period_start=state.current_period_start,
-        period_end=state.current_period_end,
-    )
-
-
-def proration_line(plan: Plan, state: BillingState, quote: ProrationQuote) -> LineDraft:
-    """The charge (or credit) for a change inside the period of `state`."""
-    assert state.current_period_start is not None and state.current_period_end is not None
-    return LineDraft(
-        kind=InvoiceLineKind.PRORATION,
-        description=(
-            f"{plan.name}, {quote.old_quantity} → {plan.units(quote.new_quantity)}, "
-            f"prorated for {quote.remaining_days} of {quote.days_in_period} days"
-        ),
-        quantity=quote.new_quantity,
-        amount=quote.amount,
         period_start=state.current_period_start,
         period_end=state.current_period_end,
     )

@@ -1,4 +1,8 @@
-"""What a quantity change costs for the rest of the period it happens in."""
+"""What a quantity change costs, and the line it puts on the next invoice.
+
+The one home of pricing a change: previews, changes and quotes all call
+`price_change`, which is why a preview and its charge agree to the cent.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -6,6 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from services.billing.cycle import BillingState, SubscriptionStatus
+from services.billing.invoices import InvoiceLineKind, LineDraft
 from services.billing.periods import days_between
 from services.catalog import Plan
 from services.money import ZERO, to_cents
@@ -17,29 +22,44 @@ def prorate(difference: Decimal, remaining_days: int, days_in_period: int) -> De
 
 
 @dataclass(frozen=True, slots=True)
-class ProrationQuote:
+class PricedChange:
     old_quantity: int
     new_quantity: int
-    amount: Decimal
-    remaining_days: int | None  # None while trialing: trials are free
+    proration_amount: Decimal  # 0 while trialing: trials are free
+    remaining_days: int | None  # None while trialing
     days_in_period: int | None
+    line: LineDraft | None  # the proration line; None while trialing or unchanged
 
 
-def quote_change(
-    plan: Plan, state: BillingState, new_quantity: int, at: datetime
-) -> ProrationQuote:
-    """Price a change made at `at`; `state` must be the one whose period contains `at`."""
+def price_change(plan: Plan, state: BillingState, new_quantity: int, at: datetime) -> PricedChange:
+    """Price changing `state` to `new_quantity` at `at`.
+
+    `state` is the subscription billed up to `at` (see `settle`). An instant before its
+    period's start means another instance, whose clock runs ahead, has billed that
+    period already: the change is then priced from the period's start, never in a
+    period that is closed.
+    """
     if state.status is SubscriptionStatus.TRIALING:
-        return ProrationQuote(state.quantity, new_quantity, ZERO, None, None)
-    assert state.current_period_start is not None and state.current_period_end is not None
-    assert state.current_period_start <= at < state.current_period_end
-    remaining_days = days_between(at, state.current_period_end)
-    days_in_period = days_between(state.current_period_start, state.current_period_end)
+        return PricedChange(state.quantity, new_quantity, ZERO, None, None, None)
+    start, end = state.current_period_start, state.current_period_end
+    if start is None or end is None or not at < end:
+        raise ValueError(f"{state} is not billed up to {at.isoformat()}")
+    at = max(at, start)
+    remaining_days = days_between(at, end)
+    days_in_period = days_between(start, end)
     difference = plan.monthly_cost(new_quantity) - plan.monthly_cost(state.quantity)
-    return ProrationQuote(
-        old_quantity=state.quantity,
-        new_quantity=new_quantity,
-        amount=prorate(difference, remaining_days, days_in_period),
-        remaining_days=remaining_days,
-        days_in_period=days_in_period,
-    )
+    amount = prorate(difference, remaining_days, days_in_period)
+    line = None
+    if new_quantity != state.quantity:
+        line = LineDraft(
+            kind=InvoiceLineKind.PRORATION,
+            description=(
+                f"{plan.name}, {state.quantity} → {plan.units(new_quantity)}, "
+                f"prorated for {remaining_days} of {days_in_period} days"
+            ),
+            quantity=new_quantity,
+            amount=amount,
+            period_start=start,
+            period_end=end,
+        )
+    return PricedChange(state.quantity, new_quantity, amount, remaining_days, days_in_period, line)

@@ -23,6 +23,7 @@ from services.billing.cycle import (
 from services.billing.issuing import AfterIssue, bill_locked_subscription
 from services.clock import TestClock
 from services.persistence.database import Database
+from services.persistence.locks import lock_subscription
 from services.persistence.tables import Invoice, Subscription
 
 
@@ -35,12 +36,6 @@ def _due(now: datetime):
             Subscription.status == SubscriptionStatus.ACTIVE, Subscription.current_period_end <= now
         ),
     )
-
-
-async def lock_subscription(session, subscription_id: int) -> Subscription | None:
-    """Read a subscription for changing it, holding its lock until the transaction ends."""
-    statement = select(Subscription).where(Subscription.id == subscription_id).with_for_update()
-    return (await session.exec(statement)).first()
 
 
 def _boundaries(state: BillingState, now: datetime) -> list[datetime]:

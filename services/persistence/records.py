@@ -8,9 +8,14 @@ so the rules and the presentation take either.
 """
 
 from collections import namedtuple
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
+from services.persistence.columns import Cents, UTCDateTime
 from services.persistence.tables import (
     Account,
     Invoice,
@@ -72,3 +77,40 @@ def split(row, *models) -> list:
 
 # A subscription as the rules and the presentation take it: read, or just changed.
 SubscriptionLike = Subscription | SubscriptionRecord
+
+
+def snapshot(entity):
+    """The read-only record of an ORM entity as it stands now."""
+    record = record_of(type(entity))
+    return record._make(getattr(entity, column.name) for column in record.columns)
+
+
+def _decoder(column) -> Callable[[Any], Any]:
+    column_type = column.type
+    if isinstance(column_type, UTCDateTime):
+        return datetime.fromisoformat
+    if isinstance(column_type, Cents):
+        return Decimal
+    if isinstance(column_type, sa.Enum) and column_type.enum_class is not None:
+        return column_type.enum_class
+    return lambda value: value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def to_json(record) -> dict:
+    """A record as JSON values (instants in ISO 8601, amounts as strings)."""
+    return {name: _json_value(value) for name, value in zip(record._fields, record, strict=True)}
+
+
+def from_json(model, values: dict):
+    """The record of `model` that `to_json` wrote."""
+    record = record_of(model)
+    return record._make(
+        None if values[column.name] is None else _decoder(column)(values[column.name])
+        for column in record.columns
+    )

@@ -1,8 +1,14 @@
 """Idempotency keys: a retry has one effect, a reused key with other input is refused."""
 
+import json
 from datetime import timedelta
 
-from services.idempotency import purge
+from sqlmodel import select
+
+from resolvers import ids
+from services.idempotency import fingerprint, purge
+from services.permissions import Role
+from services.persistence.tables import Account, IdempotencyKey, InvoiceLine, Membership, User
 from tests.api.lookups import acme_omnichannel_id, acme_support_id
 from tests.api.operations import SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
 from tests.support.snapshot import count, snapshot
@@ -74,7 +80,8 @@ async def test_a_key_of_the_wrong_length_is_a_clear_error(api, db):
     for key in ["", "k" * 256]:
         body = await api.gql(UPDATE_QUANTITY, change(subscription_id, 5, key=key))
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-        assert "idempotencyKey must be 1 to 255 characters" in body["errors"][0]["message"]
+        assert body["errors"][0]["extensions"]["field"] == ["input", "idempotencyKey"]
+        assert "idempotency key must be 1 to 255 characters" in body["errors"][0]["message"]
     assert await snapshot(db) == before
     assert (await api.data(UPDATE_QUANTITY, change(subscription_id, 5, key="k" * 255)))[
         "updateQuantity"
@@ -119,3 +126,106 @@ async def test_subscribe_product_replays_too(api, db):
     assert again == first
     assert first["subscribeProduct"]["errors"] == []
     assert await count(db, "subscriptions") == 3
+
+
+# A repeat is answered only to who may still make the change (SPEC §6), and with the
+# first payload, not with today's state.
+
+
+async def set_role(db, email: str, account_name: str, role: str | None) -> None:
+    """Demote (role MEMBER) or remove (None) a member, as an admin tool would."""
+    async with db.transaction() as session:
+        user = (await session.exec(select(User).where(User.email == email))).one()
+        account = (await session.exec(select(Account).where(Account.name == account_name))).one()
+        membership = await session.get(Membership, (user.id, account.id))
+        if role is None:
+            await session.delete(membership)
+        else:
+            membership.role = Role(role)
+            session.add(membership)
+
+
+async def test_a_repeat_after_losing_membership_is_not_found_and_shows_nothing(api, db):
+    subscription_id = await acme_omnichannel_id(api)
+    await api.data(UPDATE_QUANTITY, change(subscription_id, 5))
+    await set_role(db, "ada@acme.test", "Acme Support", None)
+    before = await snapshot(db)
+
+    again = (await api.data(UPDATE_QUANTITY, change(subscription_id, 5)))["updateQuantity"]
+
+    assert [error["code"] for error in again["errors"]] == ["NOT_FOUND"]
+    assert again["subscription"] is None and again["prorationLine"] is None
+    assert await snapshot(db) == before
+
+
+async def test_a_repeat_after_demotion_is_forbidden(api, db):
+    subscription_id = await acme_omnichannel_id(api)
+    await api.data(UPDATE_QUANTITY, change(subscription_id, 5))
+    await set_role(db, "ada@acme.test", "Acme Support", "MEMBER")
+
+    again = (await api.data(UPDATE_QUANTITY, change(subscription_id, 5)))["updateQuantity"]
+
+    assert [error["code"] for error in again["errors"]] == ["FORBIDDEN"]
+    assert again["subscription"] is None
+
+
+async def test_a_repeat_of_subscribe_after_demotion_is_forbidden(api, db):
+    account_id = await acme_support_id(api)
+    variables = {"input": {"accountId": account_id, "planCode": "SLACK", "idempotencyKey": "s"}}
+    await api.data(SUBSCRIBE_PRODUCT, variables)
+    await set_role(db, "ada@acme.test", "Acme Support", "MEMBER")
+
+    again = (await api.data(SUBSCRIBE_PRODUCT, variables))["subscribeProduct"]
+
+    assert [error["code"] for error in again["errors"]] == ["FORBIDDEN"]
+    assert again["subscription"] is None
+
+
+async def test_a_repeat_after_another_change_returns_the_first_payload(api, db):
+    subscription_id = await acme_omnichannel_id(api)
+    first = await api.data(UPDATE_QUANTITY, change(subscription_id, 5, key="K1"))
+    await api.data(UPDATE_QUANTITY, change(subscription_id, 9, key="K2"))
+    after_both = await snapshot(db)
+
+    again = await api.data(UPDATE_QUANTITY, change(subscription_id, 5, key="K1"))
+
+    assert again == first
+    assert again["updateQuantity"]["subscription"]["quantity"] == 5
+    assert again["updateQuantity"]["subscription"]["upcomingInvoice"]["total"]["amount"] == (
+        "246.60"
+    )
+    assert await snapshot(db) == after_both
+
+
+async def test_a_key_stored_before_fingerprints_named_domain_operations_still_repeats(api, db):
+    """Keys written by the release before 2026-11-30 (kept a day) still replay."""
+    subscription_id = await acme_omnichannel_id(api)
+    first = (await api.data(UPDATE_QUANTITY, change(subscription_id, 5, key="old")))[
+        "updateQuantity"
+    ]
+    key_id = ids.decode(subscription_id, "Subscription")
+    legacy = fingerprint(
+        "updateQuantity", {"subscription_id": key_id, "quantity": 5, "expected_quantity": None}
+    )
+    async with db.transaction() as session:
+        stored = (await session.exec(select(IdempotencyKey))).one()
+        line_id = (
+            await session.exec(select(InvoiceLine.id).order_by(InvoiceLine.id.desc()))
+        ).first()
+        stored.operation, stored.fingerprint = "updateQuantity", legacy
+        stored.outcome = json.dumps(
+            {"subscription_id": key_id, "proration_line_id": line_id, "old_quantity": 3}
+        )
+        session.add(stored)
+
+    again = (await api.data(UPDATE_QUANTITY, change(subscription_id, 5, key="old")))[
+        "updateQuantity"
+    ]
+    reused = (await api.data(UPDATE_QUANTITY, change(subscription_id, 6, key="old")))[
+        "updateQuantity"
+    ]
+
+    assert again["errors"] == []
+    assert again["prorationLine"] == first["prorationLine"]
+    assert again["subscription"]["quantity"] == 5
+    assert [error["code"] for error in reused["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]

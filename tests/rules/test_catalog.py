@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from services.catalog import PLANS, PlanCode, plan_for
-from services.errors import DomainError, ErrorCode
+from services.errors import Reason, Refused, Subject
 
 OMNICHANNEL = plan_for(PlanCode.OMNICHANNEL)
 WHATSAPP = plan_for(PlanCode.WHATSAPP_BUSINESS)
@@ -80,17 +80,17 @@ def test_monthly_cost_is_first_unit_plus_additional_units(plan, quantity, expect
 @pytest.mark.parametrize("plan", PLANS, ids=lambda plan: plan.code.lower())
 def test_every_quantity_from_1_to_50_is_accepted(plan):
     for quantity in range(1, 51):
-        plan.check_quantity(quantity, ("quantity",))
+        plan.check_quantity(quantity)
 
 
 @pytest.mark.parametrize("quantity", [0, 51, -1, 100], ids=lambda q: f"quantity{q}")
 @pytest.mark.parametrize("plan", PLANS, ids=lambda plan: plan.code.lower())
 def test_a_quantity_outside_1_to_50_is_refused_with_invalid_quantity(plan, quantity):
-    with pytest.raises(DomainError) as refused:
-        plan.check_quantity(quantity, ("input", "quantity"))
+    with pytest.raises(Refused) as refused:
+        plan.check_quantity(quantity)
 
-    assert refused.value.code is ErrorCode.INVALID_QUANTITY
-    assert refused.value.field == ("input", "quantity")
+    assert refused.value.reason is Reason.INVALID_QUANTITY
+    assert refused.value.subject is Subject.QUANTITY
     assert str(quantity) in refused.value.message
 
 

@@ -11,13 +11,12 @@ from services.billing.invoices import (
     InvoiceDraft,
     InvoiceLineKind,
     LineDraft,
-    proration_line,
     recurring_line,
     settle,
 )
-from services.billing.proration import quote_change
+from services.billing.proration import price_change
 from services.catalog import PlanCode, plan_for
-from services.errors import DomainError, ErrorCode
+from services.errors import Reason, Refused, Subject
 from services.permissions import Role, Viewer
 from services.persistence.tables import Subscription
 from services.subscriptions import preview_cost, upcoming_invoice
@@ -107,9 +106,7 @@ def test_the_recurring_line_charges_a_month_at_the_quantity_in_effect():
 
 def test_the_proration_line_carries_the_quote_and_the_period_it_was_priced_in():
     state = billing_state(omnichannel_in_november())
-    quote = quote_change(OMNICHANNEL, state, 5, utc(2026, 11, 15, 12))
-
-    line = proration_line(OMNICHANNEL, state, quote)
+    line = price_change(OMNICHANNEL, state, 5, utc(2026, 11, 15, 12)).line
 
     assert line.kind is InvoiceLineKind.PRORATION
     assert line.amount == Decimal("41.60")
@@ -350,16 +347,17 @@ def test_any_member_may_preview():
     [pytest.param(omnichannel_in_november(), id="not-a-member"), pytest.param(None, id="missing")],
 )
 def test_preview_of_a_subscription_the_viewer_cannot_see_is_not_found(subscription):
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(Refused) as refused:
         preview_cost(STRANGER, subscription, [], 5, utc(2026, 11, 15, 12))
 
-    assert refused.value.code is ErrorCode.NOT_FOUND
+    assert refused.value.reason is Reason.NOT_FOUND
+    assert refused.value.subject is Subject.SUBSCRIPTION
 
 
 @pytest.mark.parametrize("quantity", [0, 51], ids=lambda q: f"quantity{q}")
 def test_preview_of_a_quantity_outside_1_to_50_is_refused(quantity):
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(Refused) as refused:
         preview_cost(ADMIN, omnichannel_in_november(), [], quantity, utc(2026, 11, 15, 12))
 
-    assert refused.value.code is ErrorCode.INVALID_QUANTITY
-    assert refused.value.field == ("quantity",)
+    assert refused.value.reason is Reason.INVALID_QUANTITY
+    assert refused.value.subject is Subject.QUANTITY

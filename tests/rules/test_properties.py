@@ -19,9 +19,8 @@ from services.billing.invoices import (
     InvoiceLineKind,
     LineDraft,
     invoice_at_next_boundary,
-    proration_line,
 )
-from services.billing.proration import prorate, quote_change
+from services.billing.proration import price_change, prorate
 from services.catalog import PLANS, Plan
 from services.permissions import Role, Viewer
 from services.persistence.tables import Subscription
@@ -116,14 +115,13 @@ def test_the_preview_equals_the_charge_to_the_cent(data, subscribed, new_quantit
     preview = preview_cost(ADMIN, subscription, pending, new_quantity, now)
 
     # What update_quantity charges at the same instant.
-    quote = quote_change(plan, state, new_quantity, now)
+    change = price_change(plan, state, new_quantity, now)
     charged = [*pending]
     if new_quantity != state.quantity:
-        line = proration_line(plan, state, quote)
-        assert line.amount == quote.amount
-        charged.append(line)
+        assert change.line.amount == change.proration_amount
+        charged.append(change.line)
     invoice = invoice_at_next_boundary(plan, replace(state, quantity=new_quantity), charged)[1]
-    assert preview.proration_amount == quote.amount
+    assert preview.proration_amount == change.proration_amount
     assert preview.next_invoice_total == invoice.total
 
     # And both agree with the SPEC's formula, computed here by hand.
@@ -164,9 +162,9 @@ def test_a_chain_of_changes_never_drifts_more_than_half_a_cent_per_line(chain):
 
     lines, exact_total, replaced = [], Fraction(0), first
     for at, quantity in changes:
-        quote = quote_change(plan, state, quantity, at)
-        line = proration_line(plan, state, quote)
-        assert quote.old_quantity == replaced  # priced against what it replaced
+        change = price_change(plan, state, quantity, at)
+        line = change.line
+        assert change.old_quantity == replaced  # priced against what it replaced
         assert line.quantity == quantity
         exact = (monthly(plan, quantity) - monthly(plan, replaced)) * (end.date() - at.date()).days
         exact /= days

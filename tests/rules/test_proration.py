@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from services.billing.cycle import BillingState, SubscriptionStatus
-from services.billing.proration import prorate, quote_change
+from services.billing.proration import price_change, prorate
 from services.catalog import PlanCode, plan_for
 
 OMNICHANNEL = plan_for(PlanCode.OMNICHANNEL)  # monthly: 1 → 49, 3 → 127, 4 → 166, 5 → 205
@@ -94,14 +94,14 @@ FEB28_MAR31_2027 = (utc(2027, 2, 28), utc(2027, 3, 31))  # and back: 31 days
                      id="largest-increase-whole-period"),
     ],
 )  # fmt: skip
-def test_quote_change_prorates_the_difference_over_the_days_left(
+def test_price_change_prorates_the_difference_over_the_days_left(
     plan, old, new, period, at, amount, remaining, days
 ):
-    quote = quote_change(plan, active(old, *period), new, at)
+    change = price_change(plan, active(old, *period), new, at)
 
-    assert str(quote.amount) == amount
-    assert (quote.remaining_days, quote.days_in_period) == (remaining, days)
-    assert (quote.old_quantity, quote.new_quantity) == (old, new)
+    assert str(change.proration_amount) == amount
+    assert (change.remaining_days, change.days_in_period) == (remaining, days)
+    assert (change.old_quantity, change.new_quantity) == (old, new)
 
 
 def test_a_change_while_trialing_is_free():
@@ -109,12 +109,12 @@ def test_a_change_while_trialing_is_free():
         SubscriptionStatus.TRIALING, quantity=2, trial_ends_at=utc(2026, 11, 22)
     )
 
-    quote = quote_change(WHATSAPP, trialing, 10, utc(2026, 11, 17, 8))
+    change = price_change(WHATSAPP, trialing, 10, utc(2026, 11, 17, 8))
 
-    assert quote.amount == Decimal("0.00")
-    assert quote.remaining_days is None
-    assert quote.days_in_period is None
-    assert (quote.old_quantity, quote.new_quantity) == (2, 10)
+    assert change.proration_amount == Decimal("0.00")
+    assert change.remaining_days is None
+    assert change.days_in_period is None
+    assert (change.old_quantity, change.new_quantity) == (2, 10)
 
 
 def test_several_changes_in_one_period_are_each_priced_against_the_quantity_they_replaced():
@@ -128,17 +128,42 @@ def test_several_changes_in_one_period_are_each_priced_against_the_quantity_they
 
     replaced = []
     for at, quantity, expected in changes:
-        quote = quote_change(OMNICHANNEL, state, quantity, at)
-        assert str(quote.amount) == expected
-        replaced.append((quote.old_quantity, quote.new_quantity))
+        change = price_change(OMNICHANNEL, state, quantity, at)
+        assert str(change.proration_amount) == expected
+        replaced.append((change.old_quantity, change.new_quantity))
         state = replace(state, quantity=quantity)
 
     assert replaced == [(3, 5), (5, 4), (4, 7), (7, 1)]
 
 
 def test_setting_the_same_quantity_prices_nothing():
-    quote = quote_change(OMNICHANNEL, active(3, *NOV_2026), 3, utc(2026, 11, 15))
-    assert quote.amount == Decimal("0.00")
+    change = price_change(OMNICHANNEL, active(3, *NOV_2026), 3, utc(2026, 11, 15))
+    assert change.proration_amount == Decimal("0.00")
+    assert change.line is None
+
+
+def test_a_change_while_trialing_makes_no_line():
+    trialing = BillingState(
+        SubscriptionStatus.TRIALING, quantity=2, trial_ends_at=utc(2026, 11, 22)
+    )
+    assert price_change(WHATSAPP, trialing, 10, utc(2026, 11, 17, 8)).line is None
+
+
+def test_an_instant_before_a_period_already_billed_is_priced_from_its_start():
+    """Another instance whose clock runs ahead billed December already: a change this
+    instance makes at 23:59:59 on Nov 30 is priced in December, from its first day."""
+    december = active(3, utc(2026, 12, 1), utc(2027, 1, 1))
+
+    change = price_change(OMNICHANNEL, december, 5, utc(2026, 11, 30, 23, 59, 59))
+
+    assert (change.remaining_days, change.days_in_period) == (31, 31)
+    assert str(change.proration_amount) == "78.00"  # the whole difference, not 32/31 of it
+    assert change.line.period_start == utc(2026, 12, 1)
+
+
+def test_an_instant_after_the_period_is_refused_rather_than_priced():
+    with pytest.raises(ValueError, match="not billed up to"):
+        price_change(OMNICHANNEL, active(3, *NOV_2026), 5, utc(2026, 12, 1))
 
 
 # Whole-dollar prices over 28–31 days never land on half a cent, so these differences
