@@ -85,21 +85,21 @@ def invoice_cursor(invoice) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-async def viewer(db: Database, user_id: int) -> Viewer:
-    found = await queries.viewer_with_accounts(db, user_id)
+async def viewer(db: Database, user_id: int, now: datetime) -> Viewer:
+    found = await queries.viewer_with_accounts(db, user_id, now)
     if found is None:
         raise NotSignedIn("The token's user does not exist.")
-    return found[0]
+    return found.viewer
 
 
 # --- the operations ----------------------------------------------------------------
 
 
 async def dashboard(db: Database, user_id: int, invoices_first: int, now: datetime) -> dict:
-    found = await queries.viewer_with_accounts(db, user_id)
+    found = await queries.viewer_with_accounts(db, user_id, now)
     if found is None:
         raise NotSignedIn("The token's user does not exist.")
-    person, records = found
+    person, records = found.viewer, found.accounts
     accounts = [(account.id, account.name) for account in records]
     account_ids = [account_id for account_id, _ in accounts]
     subscriptions: dict[int, list] = {key: [] for key in account_ids}
@@ -220,7 +220,7 @@ def database_id(value: object, type_name: str) -> int | None:
 
 async def cost_preview(db: Database, user_id: int, variables: dict, now: datetime) -> dict:
     key = database_id(variables["subscriptionId"], "Subscription")
-    person = await viewer(db, user_id)
+    person = await viewer(db, user_id, now)
     if key is None:
         raise not_found(Subject.SUBSCRIPTION)
     [found] = await queries.subscriptions_by_id(db, [key])
@@ -264,7 +264,7 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
     given = variables["input"]
     quantity = given["quantity"]
     subscription_id = database_id(given["subscriptionId"], "Subscription")
-    person = await viewer(db, user_id)
+    person = await viewer(db, user_id, now)
     key = IdempotentRequest.of(
         user_id,
         given.get("idempotencyKey"),

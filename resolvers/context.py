@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from resolvers.loaders import Loaders
-from services import queries
+from services import accounts
 from services.auth import user_id_from_header
 from services.changes import ChangeRequest
 from services.clock import Clock, TestClock
@@ -21,6 +21,7 @@ class Context:
     authorization: str | None
     request_id: str
     key_retention: timedelta = timedelta(hours=24)
+    quote_key: bytes = b""
     loaders: Loaders = field(init=False)
     _viewer: Viewer | None = field(default=None, init=False)
 
@@ -47,11 +48,11 @@ class Context:
         """The signed-in user, loaded once per request; NotSignedIn if none."""
         if self._viewer is None:
             user_id = user_id_from_header(self.jwt_secret, self.authorization)
-            found = await queries.viewer_with_accounts(self.db, user_id)
+            found = await accounts.signed_in(self.db, user_id, self.clock.now())
             if found is None:
                 raise NotSignedIn("The token's user does not exist.")
-            self._viewer, accounts = found
-            for account in accounts:
+            self._viewer = found.viewer
+            for account in found.accounts:
                 self.loaders.account.prime(account.id, account)
         return self._viewer
 
@@ -63,4 +64,5 @@ class Context:
             request_id=self.request_id,
             idempotency_key=idempotency_key,
             key_retention=self.key_retention,
+            quote_key=self.quote_key,
         )

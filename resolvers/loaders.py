@@ -10,6 +10,7 @@ from services import queries
 from services.persistence.database import Database
 from services.persistence.records import (
     AccountRecord,
+    ChannelRecord,
     InvoiceLineRecord,
     InvoiceRecord,
     SubscriptionRecord,
@@ -37,6 +38,8 @@ class Loaders:
     invoice_lines: DataLoader[int, list[InvoiceLineRecord]] = field(init=False)
     invoice_page: DataLoader[queries.PageRequest, queries.Page] = field(init=False)
     change_page: DataLoader[queries.PageRequest, queries.Page] = field(init=False)
+    channel: DataLoader[int, ChannelRecord | None] = field(init=False)
+    channels_of_subscription: DataLoader[int, list[ChannelRecord]] = field(init=False)
 
     def __post_init__(self) -> None:
         def loader(batch):
@@ -54,6 +57,8 @@ class Loaders:
         self.invoice_lines = loader(queries.lines_of_invoices)
         self.invoice_page = pages(queries.INVOICES)
         self.change_page = pages(queries.SUBSCRIPTION_CHANGES)
+        self.channel = loader(queries.channels_by_id)
+        self.channels_of_subscription = loader(queries.channels_of_subscriptions)
 
     def _remember(self, found: Iterable[queries.WithPending]) -> list[SubscriptionRecord]:
         """Subscriptions come with their pending lines: keep both for later fields."""

@@ -1,10 +1,15 @@
 from dataclasses import dataclass
 
-from resolvers import accounts, ids, subscriptions
+from resolvers import accounts, channels, ids, subscriptions
 from resolvers.context import Context
 from services import subscriptions as subscription_rules
 from services.billing.invoices import InvoiceDraft
-from services.persistence.records import AccountRecord, InvoiceRecord, SubscriptionRecord
+from services.persistence.records import (
+    AccountRecord,
+    ChannelRecord,
+    InvoiceRecord,
+    SubscriptionRecord,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +20,7 @@ class UpcomingInvoice:
 
 async def node(
     context: Context, node_id: str
-) -> AccountRecord | SubscriptionRecord | InvoiceRecord | UpcomingInvoice | None:
+) -> AccountRecord | SubscriptionRecord | InvoiceRecord | ChannelRecord | UpcomingInvoice | None:
     """Whatever the id names, if the viewer may see it; None for anything else."""
     viewer = await context.viewer()
     match ids.type_name_of(node_id):
@@ -23,6 +28,8 @@ async def node(
             return await accounts.account(context, node_id)
         case "Subscription":
             return await subscriptions.subscription(context, node_id)
+        case "Channel":
+            return await channels.channel(context, ids.decode(node_id, "Channel"))
         case "Invoice":
             raw = ids.decode_any(node_id, "Invoice") or ""
             if raw.startswith(ids.UPCOMING_PREFIX):

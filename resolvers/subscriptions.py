@@ -10,6 +10,7 @@ from services.catalog import PlanCode
 from services.errors import Subject, not_found
 from services.persistence.records import (
     AccountRecord,
+    ChannelRecord,
     SubscriptionLike,
     SubscriptionRecord,
     UserRecord,
@@ -44,6 +45,10 @@ async def upcoming_invoice(
     return subscriptions.upcoming_invoice(of, pending, context.clock.now())
 
 
+async def channels(context: Context, of: SubscriptionLike) -> list[ChannelRecord]:
+    return await context.loaders.channels_of_subscription.load(of.id)
+
+
 async def history(
     context: Context, of: SubscriptionLike, first: int | None, after: str | None
 ) -> queries.Page:
@@ -64,7 +69,9 @@ async def preview_cost(
         raise not_found(Subject.SUBSCRIPTION)
     found = await context.loaders.subscription.load(key)
     pending = await context.loaders.pending_lines.load(key) if found is not None else []
-    return subscriptions.preview_cost(viewer, found, pending, quantity, context.clock.now())
+    return subscriptions.preview_cost(
+        viewer, found, pending, quantity, context.clock.now(), context.quote_key
+    )
 
 
 async def update_quantity(
@@ -72,6 +79,7 @@ async def update_quantity(
     subscription_id: str,
     quantity: int,
     expected_quantity: int | None = None,
+    quote_id: str | None = None,
     idempotency_key: str | None = None,
 ) -> changes.QuantityChanged:
     return await changes.update_quantity(
@@ -79,6 +87,7 @@ async def update_quantity(
         ids.decode(subscription_id, "Subscription"),
         quantity,
         expected_quantity,
+        quote_id,
     )
 
 

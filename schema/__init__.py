@@ -22,6 +22,7 @@ from schema.planned import PlannedExecution
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types.account import AccountType
+from schema.types.channel import ChannelType
 from schema.types.invoice import InvoiceType
 from schema.types.subscription import SubscriptionType
 
@@ -69,7 +70,7 @@ def build_schema(
     return BillingSchema(
         query=Query,
         mutation=TestClockMutation if test_clock else Mutation,
-        types=[AccountType, SubscriptionType, InvoiceType],
+        types=[AccountType, SubscriptionType, InvoiceType, ChannelType],
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
     )

@@ -26,6 +26,9 @@ ARGUMENT_OF = {
     Subject.PAGE_SIZE: "first",
     Subject.PAGE_POSITION: "after",
     Subject.TEST_CLOCK: "to",
+    Subject.CHANNEL: "channelId",
+    Subject.CHANNEL_NAME: "name",
+    Subject.QUOTE: "quoteId",
 }
 
 

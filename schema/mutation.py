@@ -5,10 +5,14 @@ from typing import Any, Protocol, TypeVar
 
 import strawberry
 
-from resolvers import clock, subscriptions
+from resolvers import channels, clock, subscriptions
 from schema.errors import client_error
 from schema.permissions import AUTHENTICATED
 from schema.types.mutations import (
+    ConnectChannelInput,
+    ConnectChannelPayload,
+    DisconnectChannelInput,
+    DisconnectChannelPayload,
     SubscribeProductInput,
     SubscribeProductPayload,
     TestClock,
@@ -71,6 +75,28 @@ class Mutation:
         return await respond(
             SubscribeProductPayload,
             subscriptions.subscribe_product(info.context, **arguments(input)),
+        )
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Connect a channel to a free slot of a subscription. Admins only.",
+    )
+    async def connect_channel(
+        self, info: strawberry.Info, input: ConnectChannelInput
+    ) -> ConnectChannelPayload:
+        return await respond(
+            ConnectChannelPayload, channels.connect_channel(info.context, **arguments(input))
+        )
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Disconnect a channel; its slot is free again. Admins only.",
+    )
+    async def disconnect_channel(
+        self, info: strawberry.Info, input: DisconnectChannelInput
+    ) -> DisconnectChannelPayload:
+        return await respond(
+            DisconnectChannelPayload, channels.disconnect_channel(info.context, **arguments(input))
         )
 
 

@@ -6,12 +6,18 @@ from strawberry import relay
 from resolvers import accounts, clock, nodes, plans, subscriptions
 from schema.permissions import AUTHENTICATED
 from schema.types.account import AccountType
+from schema.types.channel import ChannelType
 from schema.types.invoice import InvoiceType
 from schema.types.plan import PlanType
 from schema.types.preview import CostPreview
 from schema.types.subscription import SubscriptionType
 from schema.types.viewer import Membership, Viewer
-from services.persistence.records import AccountRecord, InvoiceRecord, SubscriptionRecord
+from services.persistence.records import (
+    AccountRecord,
+    ChannelRecord,
+    InvoiceRecord,
+    SubscriptionRecord,
+)
 
 
 def present_node(found: object) -> relay.Node | None:
@@ -22,6 +28,8 @@ def present_node(found: object) -> relay.Node | None:
             return SubscriptionType.of(found)
         case InvoiceRecord():
             return InvoiceType.issued(found)
+        case ChannelRecord():
+            return ChannelType.of(found)
         case nodes.UpcomingInvoice():
             return InvoiceType.upcoming(found.subscription_id, found.draft)
     return None

@@ -7,6 +7,7 @@ from starlette.responses import Response
 from strawberry.asgi import GraphQL
 
 from resolvers.context import Context
+from services.quotes import quote_key
 
 
 class BillingGraphQL(GraphQL):
@@ -18,6 +19,7 @@ class BillingGraphQL(GraphQL):
         )
         self.jwt_secret = jwt_secret
         self.key_retention = key_retention
+        self.quote_key = quote_key(jwt_secret)
 
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(
@@ -27,4 +29,5 @@ class BillingGraphQL(GraphQL):
             authorization=request.headers.get("authorization"),
             request_id=request.scope["state"]["request_id"],
             key_retention=self.key_retention,
+            quote_key=self.quote_key,
         )

@@ -5,7 +5,10 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services import queries
+from services.billing.run import bill_accounts
 from services.catalog import PLANS, Plan, plan_for
+from services.persistence.database import Database
 from services.persistence.tables import Account, Subscription
 
 
@@ -23,6 +26,16 @@ async def create_account(session: AsyncSession, name: str, now: datetime) -> Acc
     account.invoice_prefix = invoice_prefix(name, account.id)
     await session.flush()
     return account
+
+
+async def signed_in(db: Database, user_id: int, now: datetime) -> queries.SignedIn | None:
+    """The user and their accounts, with every boundary passed in those accounts billed
+    first, so that whatever a request reads of them (the card, the upcoming invoice, the
+    invoices) tells one consistent story, even before the billing run (SPEC §4)."""
+    found = await queries.viewer_with_accounts(db, user_id, now)
+    if found is not None and found.unbilled_account_ids:
+        await bill_accounts(db, found.unbilled_account_ids, now)
+    return found
 
 
 def available_plans(subscriptions: Sequence[Subscription]) -> list[Plan]:

@@ -25,6 +25,7 @@ def record(
     now: datetime,
     old_quantity: int | None = None,
     proration_amount: Decimal | None = None,
+    channel_name: str | None = None,
 ) -> None:
     session.add(
         SubscriptionChange(
@@ -35,6 +36,7 @@ def record(
             old_quantity=old_quantity,
             new_quantity=subscription.quantity,
             proration_amount=proration_amount,
+            channel_name=channel_name,
             occurred_at=now,
             request_id=actor.request_id,
         )

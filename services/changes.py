@@ -7,15 +7,15 @@ of its idempotency key answers.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services import audit, idempotency
+from services import audit, idempotency, quotes
 from services.billing.cycle import billing_state
-from services.billing.issuing import bill_locked_subscription, pending_lines
+from services.billing.issuing import bill_locked_account, pending_lines
 from services.billing.proration import price_change
 from services.catalog import PlanCode, plan_for
 from services.clock import Clock
@@ -23,7 +23,7 @@ from services.errors import Reason, Refused, Subject, not_found
 from services.idempotency import Operation
 from services.permissions import Viewer, require_admin
 from services.persistence.database import Database
-from services.persistence.locks import lock_subscription
+from services.persistence.locks import lock_account_of
 from services.persistence.records import (
     InvoiceLineRecord,
     SubscriptionRecord,
@@ -44,6 +44,7 @@ class ChangeRequest:
     request_id: str
     idempotency_key: str | None = None
     key_retention: timedelta = timedelta(hours=24)
+    quote_key: bytes = b""
 
     @property
     def actor(self) -> audit.Actor:
@@ -117,12 +118,16 @@ async def _replay_legacy(session: AsyncSession, subscription: Subscription, stor
     )
 
 
-async def _locked_subscription(session: AsyncSession, subscription_id: int | None) -> Subscription:
-    found = None
-    if subscription_id is not None:
-        found = await lock_subscription(session, subscription_id)
+async def locked_and_billed(
+    session: AsyncSession, subscription_id: int | None, now: datetime
+) -> Subscription:
+    """The subscription under its account's lock, its account billed up to `now`, so a
+    change is priced in the period that holds its instant (SPEC §3)."""
+    account = await lock_account_of(session, subscription_id) if subscription_id else []
+    found = next((s for s in account if s.id == subscription_id), None)
     if found is None:
         raise not_found(Subject.SUBSCRIPTION)
+    await bill_locked_account(session, account, now)
     return found
 
 
@@ -131,24 +136,27 @@ async def update_quantity(
     subscription_id: int | None,
     quantity: int,
     expected_quantity: int | None = None,
+    quote_id: str | None = None,
 ) -> QuantityChanged:
     """Apply a new quantity at once; while active, add the proration line for the rest of
     the period. Concurrent changes of one subscription queue on its lock, so each line is
-    priced against the quantity it really replaced."""
+    priced against the quantity it really replaced. With a quote, the change goes
+    through only if it is priced exactly as quoted."""
     key = request.idempotent(
         Operation.CHANGE_QUANTITY,
         subscription_id=subscription_id,
         quantity=quantity,
         expected_quantity=expected_quantity,
+        quote_id=quote_id,
     )
     async with request.db.transaction() as session:
-        subscription = await _locked_subscription(session, subscription_id)
+        # Taken under the lock, so the change is priced where it really happens.
+        now = request.clock.now()
+        subscription = await locked_and_billed(session, subscription_id, now)
         # A repeated key is answered only to who may still make the change.
         require_admin(request.viewer, subscription.account_id, Subject.SUBSCRIPTION)
         if key is not None:
-            stored = await idempotency.claim(
-                session, key, request.clock.now(), request.key_retention
-            )
+            stored = await idempotency.claim(session, key, now, request.key_retention)
             if stored is not None:
                 if "subscription" not in stored:
                     return await _replay_legacy(session, subscription, stored)
@@ -169,10 +177,13 @@ async def update_quantity(
                 f"The subscription already has {plan.units(quantity)}.",
                 Subject.QUANTITY,
             )
-        # Taken under the lock, so the change is priced where it really happens.
-        now = request.clock.now()
-        await bill_locked_subscription(session, subscription, now)
+        require_free_units(subscription, quantity)
         change = price_change(plan, billing_state(subscription), quantity, now)
+        if quote_id is not None:
+            terms = quotes.QuoteTerms.of(
+                request.viewer.user_id, subscription.id, change, plan.monthly_cost(quantity)
+            )
+            quotes.require_honoured(request.quote_key, quote_id, terms, now)
         line = None
         if change.line is not None:
             line = InvoiceLine(
@@ -198,6 +209,19 @@ async def update_quantity(
         if key is not None:
             await idempotency.remember(session, key, outcome.to_json())
     return outcome
+
+
+def require_free_units(subscription: Subscription, quantity: int) -> None:
+    """A quantity below the channels connected would leave channels without a slot."""
+    excess = subscription.connected_units - quantity
+    if excess > 0:
+        plan = plan_for(subscription.plan_code)
+        raise Refused(
+            Reason.UNITS_IN_USE,
+            f"Disconnect {plan.units(excess)} first: {subscription.connected_units} are "
+            f"connected, and only {quantity} can stay.",
+            Subject.QUANTITY,
+        )
 
 
 async def subscribe_product(

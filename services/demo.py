@@ -8,6 +8,7 @@ from services.accounts import create_account
 from services.billing.periods import midnight
 from services.billing.run import run_billing
 from services.catalog import PlanCode, plan_for
+from services.channels import attach
 from services.permissions import Role
 from services.persistence.database import Database
 from services.persistence.tables import Membership, Subscription, User
@@ -46,9 +47,13 @@ async def seed(db: Database, now: datetime) -> bool:
         # issues its invoice through the same code as every other invoice.
         omnichannel = plan_for(PlanCode.OMNICHANNEL)
         trial_start = first_of_month - timedelta(days=omnichannel.trial_days)
-        session.add(Subscription.new_trial(acme.id, omnichannel, 3, trial_start))
+        support = Subscription.new_trial(acme.id, omnichannel, 3, trial_start)
         whatsapp = plan_for(PlanCode.WHATSAPP_BUSINESS)
         two_days_ago = midnight(today - timedelta(days=2))
-        session.add(Subscription.new_trial(globex.id, whatsapp, 2, two_days_ago))
+        numbers = Subscription.new_trial(globex.id, whatsapp, 2, two_days_ago)
+        session.add_all([support, numbers])
+        await session.flush()
+        await attach(session, support, "Support inbox", trial_start)
+        await attach(session, numbers, "+1 555 0100", two_days_ago)
     await run_billing(db, now)
     return True

@@ -17,6 +17,10 @@ class Reason(StrEnum):
     QUANTITY_CONFLICT = "QUANTITY_CONFLICT"
     ALREADY_SUBSCRIBED = "ALREADY_SUBSCRIBED"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    NO_FREE_SLOT = "NO_FREE_SLOT"
+    UNITS_IN_USE = "UNITS_IN_USE"
+    INVALID_CHANNEL_NAME = "INVALID_CHANNEL_NAME"
+    QUOTE_EXPIRED = "QUOTE_EXPIRED"
 
 
 class Subject(StrEnum):
@@ -31,6 +35,9 @@ class Subject(StrEnum):
     PAGE_SIZE = "page_size"
     PAGE_POSITION = "page_position"
     TEST_CLOCK = "test_clock"
+    CHANNEL = "channel"
+    CHANNEL_NAME = "channel_name"
+    QUOTE = "quote"
 
 
 class DomainError(Exception):

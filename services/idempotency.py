@@ -28,6 +28,8 @@ class Operation(StrEnum):
 
     CHANGE_QUANTITY = "change_quantity"
     SUBSCRIBE_PRODUCT = "subscribe_product"
+    CONNECT_CHANNEL = "connect_channel"
+    DISCONNECT_CHANNEL = "disconnect_channel"
 
 
 # Keys stored before 2026-11-30 were fingerprinted under the API's operation names and

@@ -7,13 +7,16 @@ read-only records (services.persistence.records).
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
+from services.billing.run import falls_due
 from services.permissions import Role, Viewer
 from services.persistence.database import Database
 from services.persistence.records import (
     AccountRecord,
+    ChannelRecord,
     InvoiceLineRecord,
     InvoiceRecord,
     SubscriptionRecord,
@@ -24,6 +27,7 @@ from services.persistence.records import (
 )
 from services.persistence.tables import (
     Account,
+    Channel,
     Invoice,
     InvoiceLine,
     Membership,
@@ -38,13 +42,24 @@ async def _rows(db: Database, statement) -> list:
         return (await connection.execute(statement)).all()
 
 
-async def viewer_with_accounts(
-    db: Database, user_id: int
-) -> tuple[Viewer, list[AccountRecord]] | None:
-    """The user, their roles and their accounts, in one statement."""
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    viewer: Viewer
+    accounts: list[AccountRecord]
+    unbilled_account_ids: list[int]  # accounts with a boundary passed and not billed
+
+
+async def viewer_with_accounts(db: Database, user_id: int, now: datetime) -> SignedIn | None:
+    """The user, their roles and their accounts, and which of those have a boundary at
+    or before `now` still to bill, in one statement."""
+    unbilled = (
+        sa.select(Subscription.id)
+        .where(Subscription.account_id == Account.id, falls_due(now))
+        .exists()
+    )
     statement = (
         select_records(User, Account)
-        .add_columns(Membership.role)
+        .add_columns(Membership.role, unbilled)
         .select_from(User)
         .outerjoin(Membership, Membership.user_id == User.id)
         .outerjoin(Account, Account.id == Membership.account_id)
@@ -55,13 +70,16 @@ async def viewer_with_accounts(
     if not rows:
         return None
     roles: dict[int, Role] = {}
-    accounts = []
+    accounts, unbilled_ids = [], []
     for row in rows:
         user, account = split(row, User, Account)
         if account is not None:
-            roles[account.id] = row[-1]
+            roles[account.id] = row[-2]
             accounts.append(account)
-    return Viewer(user_id=user.id, email=user.email, name=user.name, roles=roles), accounts
+            if row[-1]:
+                unbilled_ids.append(account.id)
+    viewer = Viewer(user_id=user.id, email=user.email, name=user.name, roles=roles)
+    return SignedIn(viewer, accounts, unbilled_ids)
 
 
 async def user_by_email(db: Database, email: str) -> UserRecord | None:
@@ -148,6 +166,22 @@ async def pending_lines_of_subscriptions(
         .order_by(InvoiceLine.id)
     )
     return await _grouped(db, InvoiceLine, statement, "subscription_id", subscription_ids)
+
+
+async def channels_by_id(db: Database, ids: Sequence[int]) -> list[ChannelRecord | None]:
+    return await _by_id(db, Channel, ids)
+
+
+async def channels_of_subscriptions(
+    db: Database, subscription_ids: Sequence[int]
+) -> list[list[ChannelRecord]]:
+    """Each subscription's connected channels, oldest first."""
+    statement = (
+        select_records(Channel)
+        .where(Channel.subscription_id.in_(subscription_ids))
+        .order_by(Channel.connected_at, Channel.id)
+    )
+    return await _grouped(db, Channel, statement, "subscription_id", subscription_ids)
 
 
 async def lines_of_invoices(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+from services import quotes
 from services.billing.cycle import billing_state
 from services.billing.invoices import InvoiceDraft, Line, invoice_at_next_boundary, settle
 from services.billing.proration import price_change
@@ -41,6 +42,9 @@ class CostPreview:
     days_in_period: int | None
     next_invoice_total: Decimal
     messaging_allowance: int
+    blocked_by_connected_units: bool  # below the channels connected: would be refused
+    quote_id: str
+    quote_expires_at: datetime
 
 
 def preview_cost(
@@ -49,8 +53,10 @@ def preview_cost(
     pending: Sequence[Line],
     quantity: int,
     now: datetime,
+    quote_key: bytes,
 ) -> CostPreview:
-    """Exactly what `update_quantity` would charge at `now`, without writing anything."""
+    """Exactly what `update_quantity` would charge at `now`, without writing anything,
+    and a quote that holds that charge for a while (services.quotes)."""
     if subscription is None or not viewer.can_read(subscription.account_id):
         raise not_found(Subject.SUBSCRIPTION)
     plan = plan_for(subscription.plan_code)
@@ -60,6 +66,10 @@ def preview_cost(
     change = price_change(plan, state, quantity, now)
     after = (*settlement.pending, change.line) if change.line else settlement.pending
     next_invoice = invoice_at_next_boundary(plan, replace(state, quantity=quantity), after)[1]
+    terms = quotes.QuoteTerms.of(
+        viewer.user_id, subscription.id, change, plan.monthly_cost(quantity)
+    )
+    quote_id, quote_expires_at = quotes.issue(quote_key, terms, now)
     return CostPreview(
         subscription=subscription,
         current_quantity=state.quantity,
@@ -72,4 +82,7 @@ def preview_cost(
         days_in_period=change.days_in_period,
         next_invoice_total=next_invoice.total,
         messaging_allowance=plan.messaging_allowance(quantity),
+        blocked_by_connected_units=quantity < subscription.connected_units,
+        quote_id=quote_id,
+        quote_expires_at=quote_expires_at,
     )

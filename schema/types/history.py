@@ -30,6 +30,9 @@ class SubscriptionChangeEvent:
     proration_amount: Money | None = strawberry.field(
         description="The proration line's amount; 0 while trialing, null for SUBSCRIBED."
     )
+    channel_name: str | None = strawberry.field(
+        description="The channel connected or disconnected; null otherwise."
+    )
     occurred_at: datetime
     request_id: str = strawberry.field(description="The request that made the change.")
     user_id: strawberry.Private[int]
@@ -47,6 +50,7 @@ class SubscriptionChangeEvent:
             old_quantity=change.old_quantity,
             new_quantity=change.new_quantity,
             proration_amount=Money.of(amount) if amount is not None else None,
+            channel_name=change.channel_name,
             occurred_at=change.occurred_at,
             request_id=change.request_id,
             user_id=change.user_id,

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import strawberry
 
 from schema.types.money import Money
@@ -24,6 +26,15 @@ class CostPreview:
         description="The upcoming invoice's total after this change."
     )
     messaging_allowance: int = strawberry.field(description="After this change.")
+    blocked_by_connected_units: bool = strawberry.field(
+        description="True: below connectedUnits, the change would be refused (UNITS_IN_USE)."
+    )
+    quote_id: strawberry.ID = strawberry.field(
+        description="Send it with updateQuantity to be charged exactly this, or refused."
+    )
+    quote_expires_at: datetime = strawberry.field(
+        description="The quote holds until this instant (excluded): 15 minutes."
+    )
 
     @classmethod
     def of(cls, preview: Preview) -> "CostPreview":
@@ -39,4 +50,7 @@ class CostPreview:
             days_in_period=preview.days_in_period,
             next_invoice_total=Money.of(preview.next_invoice_total),
             messaging_allowance=preview.messaging_allowance,
+            blocked_by_connected_units=preview.blocked_by_connected_units,
+            quote_id=strawberry.ID(preview.quote_id),
+            quote_expires_at=preview.quote_expires_at,
         )

@@ -7,6 +7,7 @@ from strawberry import relay
 
 from resolvers import subscriptions
 from schema.permissions import IsAccountAdmin
+from schema.types.channel import ChannelType
 from schema.types.enums import SubscriptionStatus
 from schema.types.history import SubscriptionChangeConnection
 from schema.types.invoice import InvoiceType
@@ -35,6 +36,7 @@ class SubscriptionType(relay.Node):
     current_period_end: datetime | None = strawberry.field(description="Null while TRIALING.")
     monthly_cost: Money
     messaging_allowance: int
+    connected_units: int = strawberry.field(description="Slots filled by connected channels.")
     plan: PlanType
     record: strawberry.Private[SubscriptionLike]
     # Told by a change, which answers with the lines as it left them; else loaded.
@@ -59,6 +61,7 @@ class SubscriptionType(relay.Node):
             current_period_end=subscription.current_period_end,
             monthly_cost=Money.of(plan.monthly_cost(subscription.quantity)),
             messaging_allowance=plan.messaging_allowance(subscription.quantity),
+            connected_units=subscription.connected_units,
             plan=PlanType.of(plan),
             record=subscription,
             pending_lines=pending_lines,
@@ -71,6 +74,13 @@ class SubscriptionType(relay.Node):
         from schema.types.account import AccountType
 
         return AccountType.of(await subscriptions.account_of(info.context, self.record))
+
+    @strawberry.field(description="Its connected channels, oldest first.")
+    async def channels(self, info: strawberry.Info) -> list[ChannelType]:
+        return [
+            ChannelType.of(found)
+            for found in await subscriptions.channels(info.context, self.record)
+        ]
 
     @strawberry.field(description="Whether the viewer may change it (admins only).")
     def viewer_can_update(self, info: strawberry.Info) -> bool:

@@ -1,6 +1,6 @@
 """Persisting what the billing rules decide: issuing invoices for a locked subscription."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -73,27 +73,34 @@ async def _issue(
     return invoice
 
 
-async def bill_locked_subscription(
+async def bill_locked_account(
     session: AsyncSession,
-    subscription: Subscription,
+    subscriptions: Sequence[Subscription],
     now: datetime,
     after_issue: AfterIssue | None = None,
 ) -> list[Invoice]:
-    """Issue every invoice of `subscription` that has fallen due by `now`, oldest first.
+    """Issue every invoice of the account's `subscriptions` that has fallen due by `now`,
+    oldest first across them, so its invoice numbers follow invoice dates.
 
-    The caller holds the subscription's lock; everything happens in its transaction.
+    The caller holds the account's lock (services.persistence.locks); everything
+    happens in its transaction.
     """
-    if billing_state(subscription).next_boundary > now:
-        return []
-    pending = await pending_lines(session, subscription.id)
-    settlement = settle(plan_for(subscription.plan_code), billing_state(subscription), pending, now)
+    due = [s for s in subscriptions if billing_state(s).next_boundary <= now]
+    drafts = []
+    for subscription in due:
+        pending = await pending_lines(session, subscription.id)
+        plan = plan_for(subscription.plan_code)
+        settlement = settle(plan, billing_state(subscription), pending, now)
+        drafts += [
+            (draft.issued_at, subscription.id, subscription, draft) for draft in settlement.due
+        ]
+        subscription.enter(settlement.state)
+        session.add(subscription)
     issued = []
-    for draft in settlement.due:
+    for _, _, subscription, draft in sorted(drafts, key=lambda drafted: drafted[:2]):
         invoice = await _issue(session, subscription, draft, now)
         issued.append(invoice)
         if after_issue is not None:
             after_issue(invoice)
-    subscription.enter(settlement.state)
-    session.add(subscription)
     await session.flush()
     return issued

@@ -1,33 +1,30 @@
 """The billing run: issue every invoice that has fallen due, exactly once.
 
-Boundaries are billed oldest first across all subscriptions, so an account's invoice
-numbers follow its invoice dates even when a run catches up on missed periods. Each
-invoice is issued in a transaction of its own, under its subscription's row lock,
-after checking again that the boundary is still due. Overlapping runs (two servers,
-cron, advanceTestClock) therefore find the work done and skip it, and the unique
-(subscription, period start) constraint stands behind that. A run that dies leaves
-whole invoices only, and the next run carries on from there.
+Each account is billed in a transaction of its own, under the account's lock, after
+checking again what is still due: overlapping runs (two servers, cron,
+advanceTestClock, a change or a read that bills its account first) find the work done
+and skip it, and the unique (subscription, period start) constraint stands behind
+that. Within an account, boundaries are billed oldest first across its subscriptions,
+so its invoice numbers follow its invoice dates even when a run catches up on missed
+periods. A run that dies leaves whole accounts billed, and the next run carries on.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import select
 
-from services.billing.cycle import (
-    BillingState,
-    SubscriptionStatus,
-    billing_state,
-    cross_boundary,
-)
-from services.billing.issuing import AfterIssue, bill_locked_subscription
+from services.billing.cycle import SubscriptionStatus
+from services.billing.issuing import AfterIssue, bill_locked_account
 from services.clock import TestClock
 from services.persistence.database import Database
-from services.persistence.locks import lock_subscription
+from services.persistence.locks import lock_account
 from services.persistence.tables import Invoice, Subscription
 
 
-def _due(now: datetime):
+def falls_due(now: datetime) -> sa.ColumnElement[bool]:
+    """SQL: the subscription has a boundary at or before `now` not yet billed."""
     return sa.or_(
         sa.and_(
             Subscription.status == SubscriptionStatus.TRIALING, Subscription.trial_ends_at <= now
@@ -38,13 +35,16 @@ def _due(now: datetime):
     )
 
 
-def _boundaries(state: BillingState, now: datetime) -> list[datetime]:
-    """Every boundary of `state` at or before `now`, oldest first."""
-    found = []
-    while state.next_boundary <= now:
-        found.append(state.next_boundary)
-        state = cross_boundary(state)
-    return found
+async def bill_accounts(
+    db: Database, account_ids: Iterable[int], now: datetime, after_issue: AfterIssue | None = None
+) -> list[Invoice]:
+    """Bill what is due at `now` in these accounts; returns the invoices issued."""
+    issued: list[Invoice] = []
+    for account_id in sorted(set(account_ids)):
+        async with db.transaction() as session:
+            subscriptions = await lock_account(session, account_id)
+            issued += await bill_locked_account(session, subscriptions, now, after_issue)
+    return issued
 
 
 async def run_billing(
@@ -52,21 +52,9 @@ async def run_billing(
 ) -> list[Invoice]:
     """Bill everything due at `now`; returns the invoices this run issued."""
     async with db.session() as session:
-        due = (await session.exec(select(Subscription).where(_due(now)))).all()
-    schedule = sorted(
-        (boundary, subscription.id)
-        for subscription in due
-        for boundary in _boundaries(billing_state(subscription), now)
-    )
-    issued: list[Invoice] = []
-    for boundary, subscription_id in schedule:
-        async with db.transaction() as session:
-            subscription = await lock_subscription(session, subscription_id)
-            if subscription is not None:  # bills nothing if another run got there first
-                issued += await bill_locked_subscription(
-                    session, subscription, boundary, after_issue
-                )
-    return issued
+        due = select(Subscription.account_id).where(falls_due(now)).distinct()
+        account_ids = (await session.exec(due)).all()
+    return await bill_accounts(db, account_ids, now, after_issue)
 
 
 async def advance_test_clock(

@@ -1,8 +1,11 @@
 """The locks a change takes before it reads what it will change.
 
-A row lock (SELECT … FOR UPDATE) on PostgreSQL. SQLite has no row locks: there every
-write transaction starts with BEGIN IMMEDIATE, which takes the database's write lock
-(services.persistence.database), and FOR UPDATE is left out of the SQL.
+An account's lock is the row locks of all its subscriptions, taken in id order by one
+statement: billing and every change of the account take it first, so invoice numbers
+follow invoice dates and a change never races the billing of its own subscription.
+SQLite has no row locks: there every write transaction starts with BEGIN IMMEDIATE,
+which takes the database's write lock (services.persistence.database), and FOR UPDATE
+is left out of the SQL.
 """
 
 from sqlmodel import select
@@ -11,7 +14,25 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.persistence.tables import Subscription
 
 
-async def lock_subscription(session: AsyncSession, subscription_id: int) -> Subscription | None:
-    """A subscription read for changing it, locked until the transaction ends."""
-    statement = select(Subscription).where(Subscription.id == subscription_id).with_for_update()
-    return (await session.exec(statement)).first()
+async def lock_account(session: AsyncSession, account_id: int) -> list[Subscription]:
+    """The account's subscriptions, oldest first, locked until the transaction ends."""
+    statement = (
+        select(Subscription)
+        .where(Subscription.account_id == account_id)
+        .order_by(Subscription.id)
+        .with_for_update()
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def lock_account_of(session: AsyncSession, subscription_id: int) -> list[Subscription]:
+    """The subscriptions of the account that holds `subscription_id`, locked as above;
+    empty if there is no such subscription."""
+    account_id = select(Subscription.account_id).where(Subscription.id == subscription_id)
+    statement = (
+        select(Subscription)
+        .where(Subscription.account_id == account_id.scalar_subquery())
+        .order_by(Subscription.id)
+        .with_for_update()
+    )
+    return list((await session.exec(statement)).all())

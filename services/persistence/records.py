@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from services.persistence.columns import Cents, UTCDateTime
 from services.persistence.tables import (
     Account,
+    Channel,
     Invoice,
     InvoiceLine,
     Subscription,
@@ -40,6 +41,7 @@ SubscriptionRecord = _record(Subscription)
 InvoiceRecord = _record(Invoice)
 InvoiceLineRecord = _record(InvoiceLine)
 SubscriptionChangeRecord = _record(SubscriptionChange)
+ChannelRecord = _record(Channel)
 
 _RECORDS = {
     model: record
@@ -50,6 +52,7 @@ _RECORDS = {
         (Invoice, InvoiceRecord),
         (InvoiceLine, InvoiceLineRecord),
         (SubscriptionChange, SubscriptionChangeRecord),
+        (Channel, ChannelRecord),
     ]
 }
 

@@ -26,6 +26,8 @@ SQLModel.metadata.naming_convention = {
 class ChangeAction(StrEnum):
     SUBSCRIBED = "SUBSCRIBED"
     QUANTITY_CHANGED = "QUANTITY_CHANGED"
+    CHANNEL_CONNECTED = "CHANNEL_CONNECTED"
+    CHANNEL_DISCONNECTED = "CHANNEL_DISCONNECTED"
 
 
 def _enum(enum: type) -> sa.Enum:
@@ -78,6 +80,9 @@ class Subscription(SQLModel, table=True):
     current_period_start: datetime | None = _instant(default=None, nullable=True)
     current_period_end: datetime | None = _instant(default=None, nullable=True)
     billing_anchor_day: int | None = Field(default=None)
+    # How many of its `quantity` slots channels fill; kept with the channels, under the
+    # subscription's lock, so a change of quantity checks it without counting rows.
+    connected_units: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     @classmethod
     def new_trial(
@@ -99,6 +104,20 @@ class Subscription(SQLModel, table=True):
         self.current_period_start = state.current_period_start
         self.current_period_end = state.current_period_end
         self.billing_anchor_day = state.billing_anchor_day
+
+
+class Channel(SQLModel, table=True):
+    """A channel (number, account, workspace) connected to one slot of a subscription.
+    Disconnecting deletes it: its name is then free again."""
+
+    __tablename__ = "channels"
+    __table_args__ = (sa.UniqueConstraint("subscription_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="subscriptions.id")
+    name: str = Field(max_length=100)
+    name_key: str = Field(max_length=400)  # the name casefolded: unique per subscription
+    connected_at: datetime = _instant()
 
 
 class Invoice(SQLModel, table=True):
@@ -166,5 +185,6 @@ class SubscriptionChange(SQLModel, table=True):
     old_quantity: int | None = None
     new_quantity: int
     proration_amount: Decimal | None = Field(default=None, sa_type=Cents())
+    channel_name: str | None = Field(default=None, max_length=100)
     occurred_at: datetime = _instant()
     request_id: str = Field(max_length=64)

@@ -57,29 +57,29 @@ class Crash(Exception):
     pass
 
 
-async def test_a_run_that_dies_half_way_leaves_nothing_half_issued(db):
+async def test_a_run_that_dies_half_way_leaves_whole_accounts_billed(db):
     subscription_ids = await many_due_subscriptions(db, accounts=2)
     written = []
 
-    def die_on_the_sixth_invoice(invoice: Invoice) -> None:
+    def die_on_the_tenth_invoice(invoice: Invoice) -> None:
         written.append(invoice.subscription_id)
-        if len(written) == 6:
+        if len(written) == 10:
             raise Crash
 
     with pytest.raises(Crash):
-        await run_billing(db, NOW, after_issue=die_on_the_sixth_invoice)
+        await run_billing(db, NOW, after_issue=die_on_the_tenth_invoice)
 
-    # Oldest boundaries first: Sep 10 for all four, then Oct 10 for the first; the
-    # sixth invoice (Oct 10 of the second) died with its transaction.
-    first, second, third, fourth = subscription_ids
-    assert await invoice_counts(db) == {first: 2, second: 1, third: 1, fourth: 1}
+    # The first account's 8 invoices committed together; the second account's died with
+    # its transaction on its second invoice, and left nothing behind.
+    first, second, third, _ = subscription_ids
+    assert await invoice_counts(db) == {first: PERIODS_DUE, second: PERIODS_DUE}
     async with db.session() as session:
-        billed = await session.get_one(Subscription, second)
-        assert billed.current_period_start == datetime(2026, 9, 10, tzinfo=UTC)
-        assert (await session.exec(select(sa.func.count()).select_from(InvoiceLine))).one() == 5
+        unbilled = await session.get_one(Subscription, third)
+        assert unbilled.current_period_start is None
+        assert (await session.exec(select(sa.func.count()).select_from(InvoiceLine))).one() == 8
 
     finished = await run_billing(db, NOW)
 
-    assert len(finished) == len(subscription_ids) * PERIODS_DUE - 5
+    assert len(finished) == 2 * PERIODS_DUE
     assert await invoice_counts(db) == dict.fromkeys(subscription_ids, PERIODS_DUE)
     assert await run_billing(db, NOW) == []

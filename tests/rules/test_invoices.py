@@ -19,7 +19,10 @@ from services.catalog import PlanCode, plan_for
 from services.errors import Reason, Refused, Subject
 from services.permissions import Role, Viewer
 from services.persistence.tables import Subscription
+from services.quotes import quote_key
 from services.subscriptions import preview_cost, upcoming_invoice
+
+QUOTE_KEY = quote_key("a secret for the tests of the rules")
 
 OMNICHANNEL = plan_for(PlanCode.OMNICHANNEL)  # monthly: 3 → 127, 4 → 166, 5 → 205, 7 → 283
 WHATSAPP = plan_for(PlanCode.WHATSAPP_BUSINESS)  # 29 per number
@@ -261,7 +264,9 @@ def test_upcoming_invoice_changes_nothing_it_is_given():
 
 
 def test_preview_of_the_spec_example_3_to_5_channels():
-    preview = preview_cost(ADMIN, omnichannel_in_november(), [], 5, utc(2026, 11, 15, 12))
+    preview = preview_cost(
+        ADMIN, omnichannel_in_november(), [], 5, utc(2026, 11, 15, 12), QUOTE_KEY
+    )
 
     assert preview.changed is True
     assert (preview.current_quantity, preview.new_quantity) == (3, 5)
@@ -278,7 +283,7 @@ def test_preview_next_invoice_total_is_pending_plus_proration_plus_new_month():
     subscription = omnichannel_in_november(quantity=5)
     pending = [pending_proration("41.60", 5)]
 
-    preview = preview_cost(ADMIN, subscription, pending, 4, utc(2026, 11, 15, 13))
+    preview = preview_cost(ADMIN, subscription, pending, 4, utc(2026, 11, 15, 13), QUOTE_KEY)
 
     assert preview.proration_amount == Decimal("-20.80")
     assert preview.next_invoice_total == Decimal("186.80")  # 41.60 − 20.80 + 166.00
@@ -288,7 +293,7 @@ def test_preview_of_the_same_quantity_is_unchanged_and_costs_nothing():
     subscription = omnichannel_in_november(quantity=5)
     pending = [pending_proration("41.60", 5)]
 
-    preview = preview_cost(MEMBER, subscription, pending, 5, utc(2026, 11, 15, 13))
+    preview = preview_cost(MEMBER, subscription, pending, 5, utc(2026, 11, 15, 13), QUOTE_KEY)
 
     assert preview.changed is False
     assert preview.proration_amount == Decimal("0.00")
@@ -297,7 +302,7 @@ def test_preview_of_the_same_quantity_is_unchanged_and_costs_nothing():
 
 
 def test_preview_while_trialing_is_free_and_has_no_days():
-    preview = preview_cost(ADMIN, whatsapp_on_trial(), [], 4, utc(2026, 11, 17))
+    preview = preview_cost(ADMIN, whatsapp_on_trial(), [], 4, utc(2026, 11, 17), QUOTE_KEY)
 
     assert preview.changed is True
     assert preview.proration_amount == Decimal("0.00")
@@ -312,7 +317,7 @@ def test_preview_after_an_unbilled_boundary_is_priced_in_the_new_period():
     subscription = omnichannel_in_november(quantity=5)
     pending = [pending_proration("41.60", 5)]
 
-    preview = preview_cost(ADMIN, subscription, pending, 7, utc(2026, 12, 10, 9))
+    preview = preview_cost(ADMIN, subscription, pending, 7, utc(2026, 12, 10, 9), QUOTE_KEY)
 
     assert (preview.remaining_days, preview.days_in_period) == (22, 31)
     assert preview.proration_amount == Decimal("55.35")  # 78 × 22 / 31 = 55.354…
@@ -320,7 +325,7 @@ def test_preview_after_an_unbilled_boundary_is_priced_in_the_new_period():
 
 
 def test_preview_exactly_at_the_boundary_is_a_whole_new_period():
-    preview = preview_cost(ADMIN, omnichannel_in_november(), [], 5, utc(2026, 12, 1))
+    preview = preview_cost(ADMIN, omnichannel_in_november(), [], 5, utc(2026, 12, 1), QUOTE_KEY)
 
     assert (preview.remaining_days, preview.days_in_period) == (31, 31)
     assert preview.proration_amount == Decimal("78.00")
@@ -331,14 +336,16 @@ def test_preview_writes_nothing():
     pending = [pending_proration("41.60", 5)]
     before = subscription.model_dump()
 
-    preview_cost(ADMIN, subscription, pending, 7, utc(2027, 1, 10))
+    preview_cost(ADMIN, subscription, pending, 7, utc(2027, 1, 10), QUOTE_KEY)
 
     assert subscription.model_dump() == before
     assert len(pending) == 1 and pending[0].amount == Decimal("41.60")
 
 
 def test_any_member_may_preview():
-    preview = preview_cost(MEMBER, omnichannel_in_november(), [], 5, utc(2026, 11, 15, 12))
+    preview = preview_cost(
+        MEMBER, omnichannel_in_november(), [], 5, utc(2026, 11, 15, 12), QUOTE_KEY
+    )
     assert preview.proration_amount == Decimal("41.60")
 
 
@@ -348,7 +355,7 @@ def test_any_member_may_preview():
 )
 def test_preview_of_a_subscription_the_viewer_cannot_see_is_not_found(subscription):
     with pytest.raises(Refused) as refused:
-        preview_cost(STRANGER, subscription, [], 5, utc(2026, 11, 15, 12))
+        preview_cost(STRANGER, subscription, [], 5, utc(2026, 11, 15, 12), QUOTE_KEY)
 
     assert refused.value.reason is Reason.NOT_FOUND
     assert refused.value.subject is Subject.SUBSCRIPTION
@@ -357,7 +364,9 @@ def test_preview_of_a_subscription_the_viewer_cannot_see_is_not_found(subscripti
 @pytest.mark.parametrize("quantity", [0, 51], ids=lambda q: f"quantity{q}")
 def test_preview_of_a_quantity_outside_1_to_50_is_refused(quantity):
     with pytest.raises(Refused) as refused:
-        preview_cost(ADMIN, omnichannel_in_november(), [], quantity, utc(2026, 11, 15, 12))
+        preview_cost(
+            ADMIN, omnichannel_in_november(), [], quantity, utc(2026, 11, 15, 12), QUOTE_KEY
+        )
 
     assert refused.value.reason is Reason.INVALID_QUANTITY
     assert refused.value.subject is Subject.QUANTITY

@@ -24,7 +24,10 @@ from services.billing.proration import price_change, prorate
 from services.catalog import PLANS, Plan
 from services.permissions import Role, Viewer
 from services.persistence.tables import Subscription
+from services.quotes import quote_key
 from services.subscriptions import preview_cost
+
+QUOTE_KEY = quote_key("a secret for the tests of the rules")
 
 BOUNDED = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 
@@ -112,7 +115,7 @@ def test_the_preview_equals_the_charge_to_the_cent(data, subscribed, new_quantit
     earlier = data.draw(st.lists(cents, max_size=3), label="pending amounts")
     pending = [pending_line(amount, start, end) for amount in earlier]
 
-    preview = preview_cost(ADMIN, subscription, pending, new_quantity, now)
+    preview = preview_cost(ADMIN, subscription, pending, new_quantity, now, QUOTE_KEY)
 
     # What update_quantity charges at the same instant.
     change = price_change(plan, state, new_quantity, now)
