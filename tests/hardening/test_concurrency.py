@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from services.billing.proration import prorate
 from services.catalog import PlanCode, plan_for
-from services.persistence.tables import InvoiceLine, SubscriptionChange
+from services.persistence.tables import Channel, InvoiceLine, Subscription, SubscriptionChange
+from tests.api.channel_operations import CONNECT_CHANNEL
 from tests.api.lookups import acme_omnichannel_id
 from tests.api.operations import UPDATE_QUANTITY
 from tests.support.snapshot import count
@@ -80,3 +81,44 @@ async def test_twenty_concurrent_duplicates_have_one_effect(api, db):
     assert payloads[0]["prorationLine"]["amount"]["amount"] == "41.60"
     assert await count(db, "invoice_lines") == 2  # Nov's recurring line, and this one
     assert await count(db, "subscription_changes") == 1
+
+
+async def test_decreases_racing_connects_never_leave_more_channels_than_slots(api, db):
+    subscription_id = await acme_omnichannel_id(api)
+    raise_to_ten = {"input": {"subscriptionId": subscription_id, "quantity": 10}}
+    assert (await api.data(UPDATE_QUANTITY, raise_to_ten))["updateQuantity"]["errors"] == []
+    connects = [
+        api.post(
+            CONNECT_CHANNEL,
+            {"input": {"subscriptionId": subscription_id, "name": f"Line {n}"}},
+            as_user="ada@acme.test",
+        )
+        for n in range(12)
+    ]
+    decreases = [
+        api.post(
+            UPDATE_QUANTITY,
+            {"input": {"subscriptionId": subscription_id, "quantity": quantity}},
+            as_user="ada@acme.test",
+        )
+        for quantity in (2, 5, 3, 1)
+    ]
+    order = random.Random(11)
+    requests = connects + decreases
+    order.shuffle(requests)
+
+    responses = await asyncio.gather(*requests)
+
+    assert {response.status_code for response in responses} == {200}
+    codes = {
+        error["code"]
+        for response in responses
+        for payload in response.json()["data"].values()
+        for error in payload["errors"]
+    }
+    assert codes <= {"NO_FREE_SLOT", "UNITS_IN_USE", "QUANTITY_UNCHANGED"}
+    async with db.session() as session:
+        subscription = (await session.exec(select(Subscription).order_by(Subscription.id))).first()
+        mine = Channel.subscription_id == subscription.id
+        channels = (await session.exec(select(Channel).where(mine))).all()
+    assert subscription.connected_units == len(channels) <= subscription.quantity

@@ -8,9 +8,10 @@ from sqlmodel import select
 from resolvers import ids
 from services.idempotency import fingerprint, purge
 from services.permissions import Role
-from services.persistence.tables import Account, IdempotencyKey, InvoiceLine, Membership, User
+from services.persistence.tables import IdempotencyKey, InvoiceLine
 from tests.api.lookups import acme_omnichannel_id, acme_support_id
 from tests.api.operations import SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
+from tests.support.factories import set_role
 from tests.support.snapshot import count, snapshot
 
 
@@ -132,19 +133,6 @@ async def test_subscribe_product_replays_too(api, db):
 # first payload, not with today's state.
 
 
-async def set_role(db, email: str, account_name: str, role: str | None) -> None:
-    """Demote (role MEMBER) or remove (None) a member, as an admin tool would."""
-    async with db.transaction() as session:
-        user = (await session.exec(select(User).where(User.email == email))).one()
-        account = (await session.exec(select(Account).where(Account.name == account_name))).one()
-        membership = await session.get(Membership, (user.id, account.id))
-        if role is None:
-            await session.delete(membership)
-        else:
-            membership.role = Role(role)
-            session.add(membership)
-
-
 async def test_a_repeat_after_losing_membership_is_not_found_and_shows_nothing(api, db):
     subscription_id = await acme_omnichannel_id(api)
     await api.data(UPDATE_QUANTITY, change(subscription_id, 5))
@@ -161,7 +149,7 @@ async def test_a_repeat_after_losing_membership_is_not_found_and_shows_nothing(a
 async def test_a_repeat_after_demotion_is_forbidden(api, db):
     subscription_id = await acme_omnichannel_id(api)
     await api.data(UPDATE_QUANTITY, change(subscription_id, 5))
-    await set_role(db, "ada@acme.test", "Acme Support", "MEMBER")
+    await set_role(db, "ada@acme.test", "Acme Support", Role.MEMBER)
 
     again = (await api.data(UPDATE_QUANTITY, change(subscription_id, 5)))["updateQuantity"]
 
@@ -173,7 +161,7 @@ async def test_a_repeat_of_subscribe_after_demotion_is_forbidden(api, db):
     account_id = await acme_support_id(api)
     variables = {"input": {"accountId": account_id, "planCode": "SLACK", "idempotencyKey": "s"}}
     await api.data(SUBSCRIBE_PRODUCT, variables)
-    await set_role(db, "ada@acme.test", "Acme Support", "MEMBER")
+    await set_role(db, "ada@acme.test", "Acme Support", Role.MEMBER)
 
     again = (await api.data(SUBSCRIBE_PRODUCT, variables))["subscribeProduct"]
 

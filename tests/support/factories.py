@@ -47,3 +47,16 @@ async def busy_admin(db: Database, email: str, accounts: int, subscribed_at: dat
         for account_id in others.all():
             session.add(Membership(user_id=user.id, account_id=account_id, role=Role.ADMIN))
     return user
+
+
+async def set_role(db: Database, email: str, account_name: str, role: Role | None) -> None:
+    """Promote, demote or (role None) remove a member, as an admin tool would."""
+    async with db.transaction() as session:
+        user = (await session.exec(select(User).where(User.email == email))).one()
+        account = (await session.exec(select(Account).where(Account.name == account_name))).one()
+        membership = await session.get(Membership, (user.id, account.id))
+        if role is None:
+            await session.delete(membership)
+        else:
+            membership.role = role
+            session.add(membership)

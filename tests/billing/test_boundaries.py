@@ -1,0 +1,101 @@
+"""Midnight at a boundary (SPEC §3, §4): instances whose clocks differ, a boundary whose
+billing run has not happened yet, and invoice numbers that follow invoice dates.
+
+Each test runs a second server instance on the same database with a clock of its own;
+the test clock keeps the server's own billing run off, so nothing bills behind the
+test's back."""
+
+from services.billing.run import run_billing
+from services.settings import parse_instant
+from tests.api.lookups import account_ids, acme_omnichannel_id
+from tests.api.operations import SUBSCRIBE_PRODUCT
+from tests.billing.operations import ACCOUNTS, INVOICE_PAGE
+from tests.support.snapshot import count
+
+CHANGE = """
+mutation Change($input: UpdateQuantityInput!) {
+  updateQuantity(input: $input) {
+    errors { code }
+    prorationLine { amount { amount } description periodStart }
+  }
+}
+"""
+PREVIEW = """
+query Preview($id: ID!, $quantity: Int!) {
+  previewCost(subscriptionId: $id, quantity: $quantity) {
+    prorationAmount { amount } remainingDays daysInPeriod
+  }
+}
+"""
+
+
+async def acme(api) -> dict:
+    data = await api.data(ACCOUNTS)
+    [found] = [
+        m["account"]
+        for m in data["viewer"]["memberships"]
+        if m["account"]["name"] == "Acme Support"
+    ]
+    return found
+
+
+async def invoices(api, account_id) -> list[dict]:
+    data = await api.data(INVOICE_PAGE, {"id": account_id, "first": 100})
+    return [edge["node"] for edge in data["account"]["invoices"]["edges"]]
+
+
+async def test_a_slower_instance_prices_a_change_in_the_period_a_faster_one_billed(apis, db):
+    slow = await apis.start(clock="2026-11-30T23:59:59Z", seed=True)
+    subscription_id = await acme_omnichannel_id(slow)
+    # A cron job on a machine whose clock runs three seconds ahead bills December.
+    assert len(await run_billing(db, parse_instant("2026-12-01T00:00:02Z"))) == 1
+
+    preview = (await slow.data(PREVIEW, {"id": subscription_id, "quantity": 5}))["previewCost"]
+    change = {"input": {"subscriptionId": subscription_id, "quantity": 5}}
+    result = (await slow.data(CHANGE, change))["updateQuantity"]
+
+    # Priced from December's first day: the whole difference, 31 of 31 days.
+    assert (preview["remainingDays"], preview["daysInPeriod"]) == (31, 31)
+    assert preview["prorationAmount"]["amount"] == "78.00"
+    assert result["errors"] == []
+    assert result["prorationLine"]["amount"]["amount"] == "78.00"
+    assert result["prorationLine"]["periodStart"] == "2026-12-01T00:00:00Z"
+
+
+async def test_one_second_past_a_boundary_every_read_tells_the_same_story(apis, db):
+    await apis.start(clock="2026-11-15T12:00:00Z", seed=True)
+    later = await apis.start(clock="2026-12-01T00:00:01Z")
+    invoices_before = await count(db, "invoices")
+
+    found = await acme(later)
+    [card] = found["subscriptions"]
+    listed = await invoices(later, found["id"])
+
+    assert (card["status"], card["currentPeriodStart"], card["currentPeriodEnd"]) == (
+        "ACTIVE",
+        "2026-12-01T00:00:00Z",
+        "2027-01-01T00:00:00Z",
+    )
+    assert card["upcomingInvoice"]["issuedAt"] == "2027-01-01T00:00:00Z"
+    assert listed[0]["periodStart"] == "2026-12-01T00:00:00Z"
+    assert listed[0]["number"].endswith("-0002")
+    assert await count(db, "invoices") == invoices_before + 1
+
+
+async def test_invoice_numbers_follow_invoice_dates_within_an_account(apis):
+    api = await apis.start(clock="2026-11-15T12:00:00Z", seed=True)
+    support = (await account_ids(api))["Acme Support"]
+    # A Slack trial ending Nov 22, beside Omnichannel's period ending Dec 1.
+    await api.data(SUBSCRIBE_PRODUCT, {"input": {"accountId": support, "planCode": "SLACK"}})
+    later = await apis.start(clock="2026-12-02T09:00:00Z")
+
+    change = {"input": {"subscriptionId": await acme_omnichannel_id(later), "quantity": 5}}
+    assert (await later.data(CHANGE, change))["updateQuantity"]["errors"] == []
+
+    listed = await invoices(later, support)
+    numbered = sorted((invoice["number"][-4:], invoice["issuedAt"]) for invoice in listed)
+    assert numbered == [
+        ("0001", "2026-11-01T00:00:00Z"),
+        ("0002", "2026-11-22T00:00:00Z"),
+        ("0003", "2026-12-01T00:00:00Z"),
+    ]
