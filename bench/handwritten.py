@@ -16,6 +16,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -276,13 +277,24 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
     writer = db.engine.execution_options(**{_WRITE: True})
     try:
         async with writer.begin() as connection:
-            row = None
-            if subscription_id is not None:
-                locked = select_records(Subscription).where(Subscription.id == subscription_id)
-                row = (await connection.execute(locked.with_for_update())).first()
-            if row is None:
+            # services.persistence.locks.lock_account_of: the account's lock.
+            account_id = sa.select(Subscription.account_id).where(
+                Subscription.id == subscription_id
+            )
+            locked = (
+                select_records(Subscription)
+                .where(Subscription.account_id == account_id.scalar_subquery())
+                .order_by(Subscription.id)
+                .with_for_update()
+            )
+            rows = (await connection.execute(locked)).all() if subscription_id else []
+            account = [SubscriptionRecord._make(row) for row in rows]
+            subscription = next((s for s in account if s.id == subscription_id), None)
+            if subscription is None:
                 raise not_found(Subject.SUBSCRIPTION)
-            subscription = SubscriptionRecord._make(row)
+            if any(billing_state(s).next_boundary <= now for s in account):
+                # The server would bill it first; the bench data is billed up to now.
+                raise RuntimeError("a billing boundary passed during the benchmark")
             require_admin(person, subscription.account_id, Subject.SUBSCRIPTION)
             if key is not None:
                 await claim(connection, key, now)
@@ -295,9 +307,6 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                     f"The subscription already has {plan.units(quantity)}.",
                     Subject.QUANTITY,
                 )
-            if billing_state(subscription).next_boundary <= now:
-                # The server would bill it first; the bench data is billed up to now.
-                raise RuntimeError("a billing boundary passed during the benchmark")
             change = price_change(plan, billing_state(subscription), quantity, now)
             await connection.execute(
                 SUBSCRIPTIONS.update()
