@@ -22,11 +22,20 @@ class Context:
     request_id: str
     key_retention: timedelta = timedelta(hours=24)
     quote_key: bytes = b""
+    instance: str = ""  # the server instance answering
+    # A WebSocket connection's: its `connection_init` payload, and who it signed in as.
+    connection_params: object = None
+    connection_user_id: int | None = None
     loaders: Loaders = field(init=False)
     _viewer: Viewer | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db)
+
+    def refresh(self) -> None:
+        """Forget what was read, for a long-lived connection's next answer."""
+        self.loaders = Loaders(self.db)
+        self._viewer = None
 
     @property
     def test_clock(self) -> TestClock | None:
@@ -65,4 +74,5 @@ class Context:
             idempotency_key=idempotency_key,
             key_retention=self.key_retention,
             quote_key=self.quote_key,
+            instance=self.instance,
         )

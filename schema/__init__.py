@@ -21,6 +21,7 @@ from schema.parsing import DocumentCache
 from schema.planned import PlannedExecution
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
+from schema.subscription import SubscriptionRoot
 from schema.types.account import AccountType
 from schema.types.channel import ChannelType
 from schema.types.invoice import InvoiceType
@@ -70,6 +71,7 @@ def build_schema(
     return BillingSchema(
         query=Query,
         mutation=TestClockMutation if test_clock else Mutation,
+        subscription=SubscriptionRoot,
         types=[AccountType, SubscriptionType, InvoiceType, ChannelType],
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,

@@ -63,6 +63,7 @@ class OperationLog(SchemaExtension):
                     "outcome": _outcome(result.errors if result is not None else None),
                     "planned": facts.planned,
                     "request_id": getattr(context, "request_id", None),
+                    "instance": getattr(context, "instance", None),
                 }
             )
         )

@@ -11,10 +11,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from schema import build_schema
 from server.graphql_view import BillingGraphQL
+from server.logs import configure_logging
 from server.middleware import BodySizeLimit, RequestId
 from server.upkeep import upkeep_periodically
 from services.clock import SystemClock, TestClock
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url)
         app.state.clock = TestClock(settings.test_clock) if settings.test_clock else SystemClock()
+        await app.state.db.listen()
         # Start-up objects (schema, tables, modules) never die: keep them out of the
         # collector's way (measured: fewer long full collections under load).
         gc.collect()
@@ -71,6 +73,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         jwt_secret=settings.jwt_secret,
         key_retention=timedelta(hours=settings.idempotency_retention_hours),
         graphiql=not settings.production,
+        connections_per_user=settings.connections_per_user,
+        instance=settings.instance,
     )
     middleware = [
         Middleware(RequestId),
@@ -89,9 +93,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/graphql", graphql),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
         middleware=middleware,
         lifespan=lifespan,
     )
+
+
+def app_from_environment() -> Starlette:
+    """The app of one of several worker processes (`octopods serve --workers N`)."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    return create_app(settings)

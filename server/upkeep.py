@@ -15,7 +15,10 @@ log = logging.getLogger("octopods.billing")
 
 async def upkeep_once(db: Database, clock: Clock, key_retention: timedelta) -> None:
     now = clock.now()
-    for invoice in await run_billing(db, now):
+    # One instance scans at a time; the others skip (billing is exactly-once anyway).
+    async with db.alone("billing run") as alone:
+        issued = await run_billing(db, now) if alone else []
+    for invoice in issued:
         log.info("issued invoice %s total=%s", invoice.number, invoice.total)
     forgotten = await purge(db, now, key_retention)
     if forgotten:

@@ -15,6 +15,7 @@ class Actor:
 
     user_id: int
     request_id: str
+    instance: str = ""  # the server instance that served the request
 
 
 def record(
@@ -39,5 +40,6 @@ def record(
             channel_name=channel_name,
             occurred_at=now,
             request_id=actor.request_id,
+            served_by=actor.instance,
         )
     )

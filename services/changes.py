@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services import audit, idempotency, quotes
+from services import audit, events, idempotency, quotes
 from services.billing.cycle import billing_state
 from services.billing.issuing import bill_locked_account, pending_lines
 from services.billing.proration import price_change
 from services.catalog import PlanCode, plan_for
 from services.clock import Clock
 from services.errors import Reason, Refused, Subject, not_found
+from services.events import EventKind
 from services.idempotency import Operation
 from services.permissions import Viewer, require_admin
 from services.persistence.database import Database
@@ -45,10 +46,11 @@ class ChangeRequest:
     idempotency_key: str | None = None
     key_retention: timedelta = timedelta(hours=24)
     quote_key: bytes = b""
+    instance: str = ""
 
     @property
     def actor(self) -> audit.Actor:
-        return audit.Actor(self.viewer.user_id, self.request_id)
+        return audit.Actor(self.viewer.user_id, self.request_id, self.instance)
 
     def idempotent(self, operation: Operation, **inputs) -> idempotency.IdempotentRequest | None:
         return idempotency.IdempotentRequest.of(
@@ -201,6 +203,7 @@ async def update_quantity(
             old_quantity=old_quantity,
             proration_amount=change.proration_amount,
         )
+        events.announce(session, EventKind.QUANTITY_CHANGED, subscription, now)
         outcome = QuantityChanged(
             await Changed.of(session, subscription),
             snapshot(line) if line is not None else None,
@@ -260,6 +263,7 @@ async def subscribe_product(
             session.add(subscription)
             await session.flush()
             audit.record(session, request.actor, subscription, ChangeAction.SUBSCRIBED, now)
+            events.announce(session, EventKind.SUBSCRIBED, subscription, now)
             outcome = Changed(snapshot(subscription))
             if key is not None:
                 await idempotency.remember(session, key, outcome.to_json())

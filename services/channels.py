@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services import audit, idempotency
+from services import audit, events, idempotency
 from services.catalog import plan_for
 from services.changes import Changed, ChangeRequest, locked_and_billed
 from services.errors import Reason, Refused, Subject, not_found
+from services.events import EventKind
 from services.idempotency import Operation
 from services.permissions import require_admin
 from services.persistence.records import ChannelRecord, from_json, snapshot, to_json
@@ -100,6 +101,9 @@ async def connect_channel(
                 Subject.SUBSCRIPTION,
             )
         channel = await attach(session, subscription, name, now)
+        events.announce(
+            session, EventKind.CHANNEL_CONNECTED, subscription, now, channel_id=channel.id
+        )
         audit.record(
             session,
             request.actor,
@@ -139,6 +143,9 @@ async def disconnect_channel(request: ChangeRequest, channel_id: int | None) -> 
             raise not_found(Subject.CHANNEL)
         subscription.connected_units -= 1
         session.add(subscription)
+        events.announce(
+            session, EventKind.CHANNEL_DISCONNECTED, subscription, now, channel_id=channel_id
+        )
         audit.record(
             session,
             request.actor,

@@ -1,6 +1,7 @@
 """Configuration, read once from the environment."""
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,11 @@ def parse_instant(text: str) -> datetime:
     """An ISO 8601 instant; one without a zone is taken as UTC."""
     value = datetime.fromisoformat(text.strip())
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def default_instance() -> str:
+    """This process, as logs and the audit trail name it: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _number(environ: Mapping[str, str], name: str, default: float) -> float:
@@ -44,6 +50,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
     planned_execution: bool = True
+    instance: str = field(default_factory=default_instance)
+    connections_per_user: int = 10
 
     @property
     def production(self) -> bool:
@@ -81,4 +89,6 @@ class Settings:
             max_body_bytes=int(_number(environ, "OCTOPODS_MAX_BODY_BYTES", 1_000_000)),
             log_level=environ.get("OCTOPODS_LOG_LEVEL", "INFO").upper(),
             planned_execution=environ.get("OCTOPODS_PLANNED_EXECUTION", "1") != "0",
+            instance=environ.get("OCTOPODS_INSTANCE_ID", "").strip()[:128] or default_instance(),
+            connections_per_user=int(_number(environ, "OCTOPODS_CONNECTIONS_PER_USER", 10)),
         )

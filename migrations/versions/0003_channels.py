@@ -1,5 +1,5 @@
 """Connected channels: the channels table, each subscription's count of filled slots,
-and the channel named in the audit trail.
+and the channel named in the audit trail, with the instance that served each change.
 
 Revision ID: 0003
 Revises: 0002
@@ -45,10 +45,14 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("subscription_changes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("channel_name", sa.String(length=100), nullable=True))
+        batch_op.add_column(
+            sa.Column("served_by", sa.String(length=128), server_default="", nullable=False)
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("subscription_changes", schema=None) as batch_op:
+        batch_op.drop_column("served_by")
         batch_op.drop_column("channel_name")
     with op.batch_alter_table("subscriptions", schema=None) as batch_op:
         batch_op.drop_column("connected_units")

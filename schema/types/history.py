@@ -35,6 +35,7 @@ class SubscriptionChangeEvent:
     )
     occurred_at: datetime
     request_id: str = strawberry.field(description="The request that made the change.")
+    served_by: str = strawberry.field(description="The server instance that served it.")
     user_id: strawberry.Private[int]
 
     @strawberry.field(description="Who made the change.")
@@ -53,6 +54,7 @@ class SubscriptionChangeEvent:
             channel_name=change.channel_name,
             occurred_at=change.occurred_at,
             request_id=change.request_id,
+            served_by=change.served_by,
             user_id=change.user_id,
         )
 

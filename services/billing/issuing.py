@@ -7,9 +7,11 @@ import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.billing.cycle import billing_state
+from services import events
+from services.billing.cycle import SubscriptionStatus, billing_state
 from services.billing.invoices import InvoiceDraft, settle
 from services.catalog import plan_for
+from services.events import EventKind
 from services.persistence.tables import Account, Invoice, InvoiceLine, Subscription
 
 # Called inside the transaction after each invoice is written; tests use it to make a
@@ -89,17 +91,20 @@ async def bill_locked_account(
     drafts = []
     for subscription in due:
         pending = await pending_lines(session, subscription.id)
-        plan = plan_for(subscription.plan_code)
-        settlement = settle(plan, billing_state(subscription), pending, now)
-        drafts += [
-            (draft.issued_at, subscription.id, subscription, draft) for draft in settlement.due
-        ]
+        state = billing_state(subscription)
+        settlement = settle(plan_for(subscription.plan_code), state, pending, now)
+        for number, draft in enumerate(settlement.due):
+            converts = number == 0 and state.status is SubscriptionStatus.TRIALING
+            drafts.append((draft.issued_at, subscription.id, subscription, draft, converts))
         subscription.enter(settlement.state)
         session.add(subscription)
     issued = []
-    for _, _, subscription, draft in sorted(drafts, key=lambda drafted: drafted[:2]):
+    for _, _, subscription, draft, converts in sorted(drafts, key=lambda drafted: drafted[:2]):
         invoice = await _issue(session, subscription, draft, now)
         issued.append(invoice)
+        if converts:
+            events.announce(session, EventKind.TRIAL_CONVERTED, subscription, now)
+        events.announce(session, EventKind.INVOICE_ISSUED, subscription, now, invoice_id=invoice.id)
         if after_issue is not None:
             after_issue(invoice)
     await session.flush()

@@ -5,6 +5,7 @@ Writers take the lock that matters before they read what they will change: a row
 BEGIN IMMEDIATE, which takes the database's write lock at the start.
 """
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,9 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.events import pending
+from services.persistence.notify import Broadcaster, PostgresListener, notify
 
 _WRITE = "octopods_write"
 
@@ -63,6 +67,9 @@ class Database:
         if self.is_sqlite:
             _prepare_sqlite(self.engine)
         self._writer = self.engine.execution_options(**{_WRITE: True})
+        # Live events of committed transactions, for this process's subscribers.
+        self.events = Broadcaster()
+        self._listener: PostgresListener | None = None
 
     def session(self) -> AsyncSession:
         """A session for reading; use it as `async with db.session() as session:`."""
@@ -70,10 +77,39 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One write transaction: committed on success, rolled back on any exception."""
+        """One write transaction: committed on success, rolled back on any exception.
+        The events it recorded (services.events) go out with its commit."""
         session = AsyncSession(self._writer, expire_on_commit=False)
         async with session, session.begin():
             yield session
+            events = pending(session)
+            if events and not self.is_sqlite:
+                await notify(session, events)
+        if events and self.is_sqlite:
+            self.events.deliver(events)
+
+    async def listen(self) -> None:
+        """Receive the events every instance commits (PostgreSQL); SQLite needs nothing."""
+        if not self.is_sqlite and self._listener is None:
+            self._listener = PostgresListener(self.url, self.events)
+            self._listener.start()
+
+    @asynccontextmanager
+    async def alone(self, work: str) -> AsyncIterator[bool]:
+        """Whether this instance may do `work` with no other instance doing it at the same
+        time (a PostgreSQL advisory lock, held until the block ends). SQLite is one
+        process's: always True."""
+        if self.is_sqlite:
+            yield True
+            return
+        key = int.from_bytes(hashlib.sha256(work.encode()).digest()[:8], "big", signed=True)
+        async with self.engine.connect() as connection:
+            taken = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
+            try:
+                yield bool(taken)
+            finally:
+                if taken:
+                    await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
 
     async def ping(self) -> bool:
         try:
@@ -84,4 +120,7 @@ class Database:
         return True
 
     async def dispose(self) -> None:
+        self.events.close_all()
+        if self._listener is not None:
+            await self._listener.stop()
         await self.engine.dispose()

@@ -188,3 +188,4 @@ class SubscriptionChange(SQLModel, table=True):
     channel_name: str | None = Field(default=None, max_length=100)
     occurred_at: datetime = _instant()
     request_id: str = Field(max_length=64)
+    served_by: str = Field(default="", max_length=128, sa_column_kwargs={"server_default": ""})

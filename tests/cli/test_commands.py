@@ -90,3 +90,17 @@ def test_production_refuses_a_test_clock(tmp_path):
     )
     assert result.returncode != 0
     assert "OCTOPODS_TEST_CLOCK" in result.stderr
+
+
+def test_several_workers_on_sqlite_are_refused(tmp_path):
+    done = subprocess.run(
+        [OCTOPODS, "serve", "--workers", "2"],
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert done.returncode == 2
+    assert "--workers needs PostgreSQL" in done.stderr
