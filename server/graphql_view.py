@@ -1,5 +1,6 @@
-"""Strawberry's ASGI view, given our request context."""
+"""Strawberry's ASGI view, given our request context and our own GraphiQL page."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from starlette.requests import Request
@@ -10,7 +11,15 @@ from resolvers.context import Context
 
 
 class BillingGraphQL(GraphQL):
-    def __init__(self, schema, *, jwt_secret: str, key_retention: timedelta, graphiql: bool):
+    def __init__(
+        self,
+        schema,
+        *,
+        jwt_secret: str,
+        key_retention: timedelta,
+        graphiql: bool,
+        render_ide: Callable[[], Response],
+    ):
         super().__init__(
             schema,
             graphql_ide="graphiql" if graphiql else None,
@@ -18,6 +27,12 @@ class BillingGraphQL(GraphQL):
         )
         self.jwt_secret = jwt_secret
         self.key_retention = key_retention
+        self.render_ide = render_ide
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # GraphiQL bundled from npm (server/web.py), not Strawberry's page, which loads
+        # React and GraphiQL from a CDN and so stays on "Loading..." offline.
+        return self.render_ide()
 
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(

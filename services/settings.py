@@ -44,6 +44,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
     planned_execution: bool = True
+    web_dist: str | None = None  # the built page; None: web/dist beside the code
 
     @property
     def production(self) -> bool:
@@ -81,4 +82,5 @@ class Settings:
             max_body_bytes=int(_number(environ, "OCTOPODS_MAX_BODY_BYTES", 1_000_000)),
             log_level=environ.get("OCTOPODS_LOG_LEVEL", "INFO").upper(),
             planned_execution=environ.get("OCTOPODS_PLANNED_EXECUTION", "1") != "0",
+            web_dist=environ.get("OCTOPODS_WEB_DIST", "").strip() or None,
         )
