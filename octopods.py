@@ -50,10 +50,15 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from server.app import create_app
     from server.logs import configure_logging
+    from server.web import startup_lines, web_page
 
     configure_logging(settings.log_level)
+    app = create_app(settings)
+    log = logging.getLogger("octopods.serve")
+    for line in startup_lines(settings, web_page(settings), args.host, args.port):
+        log.log(logging.WARNING if "not built" in line else logging.INFO, line)
     uvicorn.run(
-        create_app(settings),
+        app,
         host=args.host,
         port=args.port,
         loop="asyncio",  # measured: uvloop gave the same throughput with a far worse p99
