@@ -19,8 +19,11 @@ from tests.browser.support import (
     SCREENSHOTS,
     Server,
     copy_sqlite,
+    octopods,
+    run_async,
     seeded_sqlite,
 )
+from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, _reachable, _reset_and_migrate
 
 REQUIRE_BROWSER = os.environ.get("OCTOPODS_TEST_REQUIRE_BROWSER") == "1"
 DESKTOP = {"width": 1280, "height": 900}
@@ -75,6 +78,23 @@ def _serve(database_url: str, folder: Path) -> Iterator[Server]:
 def server(seeded, tmp_path) -> Iterator[Server]:
     """A server of its own on a fresh copy of the demo data: for tests that change it."""
     yield from _serve(copy_sqlite(seeded, tmp_path / "db"), tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server_on_each_database(request, seeded, tmp_path) -> Iterator[Server]:
+    """A server on SQLite, then on the suite's PostgreSQL database, freshly seeded."""
+    if request.param == "sqlite":
+        url = copy_sqlite(seeded, tmp_path / "db")
+    else:
+        url = POSTGRES_URL
+        if not run_async(lambda: _reachable(url)):
+            message = f"PostgreSQL unreachable at {url}"
+            if REQUIRE_POSTGRES:
+                pytest.fail(message)
+            pytest.skip(message)
+        run_async(lambda: _reset_and_migrate(url))  # the suite owns this database
+        octopods("seed", database_url=url)
+    yield from _serve(url, tmp_path)
 
 
 @pytest.fixture(scope="module")

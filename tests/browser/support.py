@@ -154,3 +154,63 @@ class Server:
 
 def operation(name: str) -> str:
     return (OPERATIONS / f"{name}.graphql").read_text()
+
+
+def stored(database_url: str) -> dict[str, list[tuple]]:
+    """What the database holds of the demo data's billing, read straight from it."""
+    from sqlmodel import select
+
+    from services.persistence.database import Database
+    from services.persistence.tables import (
+        Account,
+        IdempotencyKey,
+        InvoiceLine,
+        Subscription,
+        SubscriptionChange,
+        User,
+    )
+
+    async def read() -> dict[str, list[tuple]]:
+        db = Database(database_url)
+        try:
+            async with db.session() as session:
+
+                async def rows(statement) -> list[tuple]:
+                    return [tuple(row) for row in (await session.exec(statement)).all()]
+
+                return {
+                    "subscriptions": await rows(
+                        select(
+                            Account.name,
+                            Subscription.plan_code,
+                            Subscription.quantity,
+                            Subscription.status,
+                            Subscription.trial_ends_at,
+                        )
+                        .join(Account, Account.id == Subscription.account_id)
+                        .order_by(Subscription.id)
+                    ),
+                    "changes": await rows(
+                        select(
+                            User.email,
+                            SubscriptionChange.action,
+                            SubscriptionChange.old_quantity,
+                            SubscriptionChange.new_quantity,
+                            SubscriptionChange.proration_amount,
+                        )
+                        .join(User, User.id == SubscriptionChange.user_id)
+                        .order_by(SubscriptionChange.id)
+                    ),
+                    "pending_lines": await rows(
+                        select(InvoiceLine.kind, InvoiceLine.description, InvoiceLine.amount)
+                        .where(InvoiceLine.invoice_id.is_(None))
+                        .order_by(InvoiceLine.id)
+                    ),
+                    "idempotency_keys": await rows(
+                        select(IdempotencyKey.operation, IdempotencyKey.key)
+                    ),
+                }
+        finally:
+            await db.dispose()
+
+    return run_async(read)
