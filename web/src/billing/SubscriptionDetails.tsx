@@ -52,6 +52,20 @@ export function SubscriptionDetails({
   const [, updateQuantity] = useMutation(UpdateQuantityDocument);
 
   const quote = preview.data?.previewCost;
+  // A preview from another quantity than the card's: one of the two is stale (a change
+  // made elsewhere, a refusal that refreshed the card). Ask again for both, once each time.
+  const mismatches = useRef(new Set<string>());
+  const mismatch =
+    quote && quote.newQuantity === chosen && quote.currentQuantity !== s.quantity && !preview.fetching
+      ? `${s.quantity}:${quote.currentQuantity}`
+      : null;
+  useEffect(() => {
+    if (mismatch === null || mismatches.current.has(mismatch)) return;
+    mismatches.current.add(mismatch);
+    reloadPreview({ requestPolicy: 'network-only' });
+    void refresh();
+  }, [mismatch, reloadPreview, refresh]);
+
   // The figures shown are those of this pick from this quantity, or none at all.
   const quoteFits = quote !== undefined && quote.newQuantity === chosen && quote.currentQuantity === s.quantity;
   const changed = chosen !== s.quantity;
@@ -223,7 +237,7 @@ export function SubscriptionDetails({
         )}
       </div>
 
-      {isAdmin && <ChangeHistory subscriptionId={s.id} unitLabel={unit} />}
+      {isAdmin && <ChangeHistory subscriptionId={s.id} unitLabel={unit} quantity={s.quantity} />}
     </section>
   );
 }

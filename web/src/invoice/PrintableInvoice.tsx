@@ -78,7 +78,6 @@ export function PrintableInvoice({ invoiceId }: { invoiceId: string }) {
             <thead>
               <tr>
                 <th scope="col">Description</th>
-                <th scope="col">Period</th>
                 <th scope="col" className="amount">
                   Amount
                 </th>
@@ -88,16 +87,13 @@ export function PrintableInvoice({ invoiceId }: { invoiceId: string }) {
               {invoice.lines.map((line, index) => (
                 <tr key={index}>
                   <td>{line.description}</td>
-                  <td>{formatPeriod(line.periodStart, line.periodEnd)}</td>
                   <td className="amount">{line.amount.formatted}</td>
                 </tr>
               ))}
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={2}>
-                  Total ({invoice.total.currency})
-                </th>
+                <th scope="row">Total ({invoice.total.currency})</th>
                 <td className="amount">{invoice.total.formatted}</td>
               </tr>
             </tfoot>
