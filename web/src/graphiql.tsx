@@ -16,12 +16,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { storedToken } from './auth';
 
-const DEFAULT_QUERY = `# Octopods Billing: the API behind Billing & Subscriptions.
+const DEFAULT_QUERY = `# Octopods Billing, the API of Billing & Subscriptions.
 #
-# Everything but \`plans\` and \`now\` needs a bearer token in the Headers tab below:
+# All but \`plans\` and \`now\` need a token in Headers:
 #   { "Authorization": "Bearer <token>" }
-# Get one with \`.venv/bin/octopods token ada@acme.test\`, or sign in on the page (/)
-# and open /graphql in the same tab: the token is filled in for you.
+# Get one with: .venv/bin/octopods token ada@acme.test
+# Or sign in on the page (/), then open /graphql in
+# the same tab: the token is filled in.
 
 query Dashboard {
   now
