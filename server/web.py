@@ -10,6 +10,7 @@ import html
 import logging
 from pathlib import Path
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -112,7 +113,11 @@ class WebPage:
 
     def routes(self) -> list[BaseRoute]:
         return [
-            Mount("/assets", app=BuiltAssets(directory=self.dist / "assets", check_dir=False)),
+            Mount(
+                "/assets",
+                # Compressed here, for a page served without a proxy in front (make run).
+                app=GZipMiddleware(BuiltAssets(directory=self.dist / "assets", check_dir=False)),
+            ),
             *(Route(path, self.page, methods=["GET", "HEAD"]) for path in PAGE_PATHS),
         ]
 

@@ -97,9 +97,9 @@ def server_on_each_database(request, seeded, tmp_path) -> Iterator[Server]:
     yield from _serve(url, tmp_path)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def shared_server(seeded, tmp_path_factory) -> Iterator[Server]:
-    """One server for a module's tests that only read (previews write nothing)."""
+    """One server for the tests that only read (previews write nothing)."""
     folder = tmp_path_factory.mktemp("shared")
     yield from _serve(copy_sqlite(seeded, folder / "db"), folder)
 

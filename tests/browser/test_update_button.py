@@ -7,6 +7,7 @@ from playwright.sync_api import Page, Route, expect
 
 from tests.browser.support import stored
 from tests.browser.ui import (
+    card,
     fact,
     open_details,
     pick,
@@ -119,28 +120,28 @@ def test_a_fast_double_click_sends_one_change(new_page, server):
     assert len(stored(server.database_url)["changes"]) == 1
 
 
-def test_a_lost_answer_keeps_the_pick_and_the_retry_changes_once(new_page, server):
+def test_a_request_that_fails_keeps_the_pick_and_the_retry_changes_once(new_page, server):
     page = new_page()
     sign_in(page, server, "ada@acme.test")
     sent = mutations_sent(page)
 
-    def lose_the_first_answer(route: Route) -> None:
+    def fail_the_first_send(route: Route) -> None:
         if "updateQuantity" in (route.request.post_data or "") and len(sent) == 1:
-            route.fetch()  # the server makes the change…
-            route.abort("connectionreset")  # …and its answer never arrives
+            route.abort("internetdisconnected")
         else:
             route.fallback()
 
-    page.route("**/graphql", lose_the_first_answer)
+    page.route("**/graphql", fail_the_first_send)
     details = priced(page, 5)
 
     update_button(details).click()
 
-    expect(details.get_by_role("alert")).to_contain_text(
+    expect(details.get_by_role("alert")).to_have_text(
         "We could not reach Octopods. Check your connection, then try again. "
         "Your pick of 5 channels is kept."
     )
     expect(details.get_by_label("Update channel count")).to_have_value("5")
+    expect(details).to_contain_text(fact("Registered Channels", "3 channels"))
     expect(details).to_contain_text(fact("Prorated charge", "$41.60 for 16 of 30 days"))
     shot(page, "network-failure")
     update_button(details).click()
@@ -149,6 +150,33 @@ def test_a_lost_answer_keeps_the_pick_and_the_retry_changes_once(new_page, serve
         "Omnichannel now has 5 channels"
     )
     assert len(sent) == 2
-    assert sent[0]["idempotencyKey"] == sent[1]["idempotencyKey"]
+    assert sent[0]["idempotencyKey"] == sent[1]["idempotencyKey"]  # one intended change
+    assert len(stored(server.database_url)["changes"]) == 1
+
+
+def test_a_lost_answer_shows_the_change_the_server_made(new_page, server):
+    page = new_page()
+    sign_in(page, server, "ada@acme.test")
+    sent = mutations_sent(page)
+
+    def lose_the_answer(route: Route) -> None:
+        if "updateQuantity" in (route.request.post_data or ""):
+            route.fetch()  # the server makes the change…
+            route.abort("connectionreset")  # …and its answer never arrives
+        else:
+            route.fallback()
+
+    page.route("**/graphql", lose_the_answer)
+    details = priced(page, 5)
+
+    update_button(details).click()
+
+    expect(details.get_by_role("status").filter(has_text="connection dropped")).to_have_text(
+        "The connection dropped before Octopods answered, but Omnichannel now has 5 channels, "
+        "as you picked: nothing more to do."
+    )
+    expect(card(page, "Omnichannel")).to_contain_text("5 channels")
+    expect(update_button(details)).to_be_disabled()
+    assert len(sent) == 1
     assert len(stored(server.database_url)["changes"]) == 1
     assert len(stored(server.database_url)["pending_lines"]) == 1

@@ -2,6 +2,14 @@ import { Client, cacheExchange, fetchExchange, mapExchange } from 'urql';
 import { problemOf } from './errors';
 
 /**
+ * The context of every mutation: whatever its answer (a change, or a refusal because
+ * something changed meanwhile), the queries showing these types are fetched again.
+ */
+export const AFTER_A_CHANGE = {
+  additionalTypenames: ['Subscription', 'CostPreview', 'SubscriptionChange', 'Invoice'],
+};
+
+/**
  * The page's GraphQL client, one per signed-in user (a new sign-in starts with an
  * empty cache). Server state lives in urql's document cache: a mutation's answer
  * refetches every query that shows a type it returned (a changed Subscription

@@ -1,5 +1,5 @@
-import { useCallback, useId, useState } from 'react';
-import { useClient, useQuery } from 'urql';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useQuery } from 'urql';
 import { describe, problemOf } from '../errors';
 import { DashboardDocument } from '../gql/graphql';
 import { Loading, Notice } from '../ui/Notice';
@@ -11,10 +11,23 @@ const DASHBOARD = { invoicesFirst: 10 };
 /** Billing & Subscriptions: the viewer's accounts, one at a time. */
 export function BillingPage({ onSignOut }: { onSignOut: () => void }) {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: DashboardDocument, variables: DASHBOARD });
-  const client = useClient();
-  const refresh: Refresh = useCallback(async () => {
-    await client.query(DashboardDocument, DASHBOARD, { requestPolicy: 'network-only' }).toPromise();
-  }, [client]);
+  // Those waiting for the dashboard's next answer (see Refresh).
+  const waiting = useRef<Array<() => void>>([]);
+  useEffect(() => {
+    if (fetching) return;
+    const waiters = waiting.current;
+    waiting.current = [];
+    for (const resolve of waiters) resolve();
+  }, [data, error, fetching]);
+  const refresh: Refresh = useCallback(
+    ({ force = false } = {}) =>
+      new Promise<void>((resolve) => {
+        waiting.current.push(resolve);
+        if (force) reexecute({ requestPolicy: 'network-only' });
+        window.setTimeout(resolve, 10_000); // never wait for ever
+      }),
+    [reexecute],
+  );
   const [accountId, setAccountId] = useState<string | null>(null);
   const pickerId = useId();
 

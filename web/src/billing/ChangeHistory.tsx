@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
 import { useQuery } from 'urql';
 import { describe, problemOf } from '../errors';
 import { formatMoment, units } from '../format';
@@ -6,26 +6,11 @@ import { SubscriptionHistoryDocument } from '../gql/graphql';
 import { Loading, Notice } from '../ui/Notice';
 
 /** Who changed what, newest first (admins only: the API refuses members). */
-export function ChangeHistory({
-  subscriptionId,
-  unitLabel,
-  quantity,
-}: {
-  subscriptionId: string;
-  unitLabel: string;
-  /** The quantity the card shows: when it moves, the history has grown. */
-  quantity: number;
-}) {
+export function ChangeHistory({ subscriptionId, unitLabel }: { subscriptionId: string; unitLabel: string }) {
   const [{ data, fetching, error }, reexecute] = useQuery({
     query: SubscriptionHistoryDocument,
     variables: { subscriptionId, first: 10 },
   });
-  const shown = useRef(quantity);
-  useEffect(() => {
-    if (shown.current === quantity) return;
-    shown.current = quantity;
-    reexecute({ requestPolicy: 'network-only' });
-  }, [quantity, reexecute]);
   const headingId = useId();
   const history = data?.subscription?.history;
 

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { useMutation } from 'urql';
+import { AFTER_A_CHANGE } from '../client';
 import { describe, problemOf, type Problem } from '../errors';
 import { formatDate } from '../format';
 import { SubscribeProductDocument } from '../gql/graphql';
@@ -24,9 +25,10 @@ export function ExpandIntegration({ account, isAdmin, refresh }: { account: Acco
     setSending(plan.code);
     setOutcome(null);
     const intent = `${account.id}:${plan.code}`;
-    const result = await subscribeProduct({
-      input: { accountId: account.id, planCode: plan.code, quantity: 1, idempotencyKey: keys.keyFor(intent) },
-    });
+    const result = await subscribeProduct(
+      { input: { accountId: account.id, planCode: plan.code, quantity: 1, idempotencyKey: keys.keyFor(intent) } },
+      AFTER_A_CHANGE,
+    );
     const payload = result.data?.subscribeProduct;
     if (!payload) {
       setOutcome({ kind: 'problem', plan, problem: problemOf(result.error) });

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { AFTER_A_CHANGE } from '../client';
 import { describe, problemOf, type Problem, type Situation } from '../errors';
 import { formatCount, formatDate, range, units } from '../format';
 import { PreviewCostDocument, UpdateQuantityDocument } from '../gql/graphql';
@@ -10,7 +11,9 @@ import { detailsId } from './SubscriptionCard';
 import type { Refresh, Subscription } from './types';
 
 /** What became of the last Update Subscription. */
-type Outcome = { kind: 'changed'; message: string } | { kind: 'problem'; problem: Problem };
+type Outcome =
+  | { kind: 'changed'; message: string }
+  | { kind: 'problem'; problem: Problem; from: number; to: number };
 
 // After these refusals the page's figures are stale: reload them before saying why.
 const STALE_AFTER = new Set(['QUANTITY_CONFLICT', 'NOT_FOUND', 'FORBIDDEN', 'QUOTE_EXPIRED', 'UNITS_IN_USE']);
@@ -56,14 +59,14 @@ export function SubscriptionDetails({
   // made elsewhere, a refusal that refreshed the card). Ask again for both, once each time.
   const mismatches = useRef(new Set<string>());
   const mismatch =
-    quote && quote.newQuantity === chosen && quote.currentQuantity !== s.quantity && !preview.fetching
+    quote && quote.newQuantity === chosen && quote.currentQuantity !== s.quantity && !preview.fetching && !sending
       ? `${s.quantity}:${quote.currentQuantity}`
       : null;
   useEffect(() => {
     if (mismatch === null || mismatches.current.has(mismatch)) return;
     mismatches.current.add(mismatch);
     reloadPreview({ requestPolicy: 'network-only' });
-    void refresh();
+    void refresh({ force: true });
   }, [mismatch, reloadPreview, refresh]);
 
   // The figures shown are those of this pick from this quantity, or none at all.
@@ -87,23 +90,31 @@ export function SubscriptionDetails({
     setSending(true);
     setOutcome(null);
     const seen = quote; // the price the person confirms
-    const result = await updateQuantity({
-      input: {
-        subscriptionId: s.id,
-        quantity: chosen,
-        expectedQuantity: s.quantity,
-        idempotencyKey: keys.keyFor(intent),
-        // Quotes (SPEC §10) plug in here: quoteId: seen.quoteId
+    const result = await updateQuantity(
+      {
+        input: {
+          subscriptionId: s.id,
+          quantity: chosen,
+          expectedQuantity: s.quantity,
+          idempotencyKey: keys.keyFor(intent),
+          // Quotes (SPEC §10) plug in here: quoteId: seen.quoteId
+        },
       },
-    });
+      AFTER_A_CHANGE,
+    );
     const payload = result.data?.updateQuantity;
     if (!payload) {
-      setOutcome({ kind: 'problem', problem: problemOf(result.error) });
+      setOutcome({ kind: 'problem', problem: problemOf(result.error), from: s.quantity, to: chosen });
     } else if (payload.errors.length > 0) {
       const [refusal] = payload.errors;
       if (refusal.code === 'IDEMPOTENCY_KEY_REUSED') keys.forget(intent);
-      if (STALE_AFTER.has(refusal.code)) await refresh();
-      setOutcome({ kind: 'problem', problem: { code: refusal.code, message: refusal.message } });
+      if (STALE_AFTER.has(refusal.code)) await refresh(); // fetched again, see AFTER_A_CHANGE
+      setOutcome({
+        kind: 'problem',
+        problem: { code: refusal.code, message: refusal.message },
+        from: s.quantity,
+        to: chosen,
+      });
     } else {
       keys.forget(intent);
       await refresh(); // the card and the invoices show the new quantity before we say so
@@ -229,15 +240,22 @@ export function SubscriptionDetails({
           {sending && <span role="status">Updating…</span>}
         </div>
         {outcome?.kind === 'changed' && <Notice tone="success">{outcome.message}</Notice>}
-        {outcome?.kind === 'problem' && (
-          <Notice tone="error">
-            {describe(outcome.problem, situation)}
-            {outcome.problem.code === 'NETWORK' ? ` Your pick of ${units(chosen, unit)} is kept.` : ''}
-          </Notice>
-        )}
+        {outcome?.kind === 'problem' &&
+          (outcome.problem.code === 'NETWORK' && s.quantity === outcome.to && s.quantity !== outcome.from ? (
+            // The answer was lost, but the figures fetched since show the change made.
+            <Notice tone="info">
+              The connection dropped before Octopods answered, but {s.plan.name} now has{' '}
+              {units(s.quantity, unit)}, as you picked: nothing more to do.
+            </Notice>
+          ) : (
+            <Notice tone="error">
+              {describe(outcome.problem, situation)}
+              {outcome.problem.code === 'NETWORK' ? ` Your pick of ${units(chosen, unit)} is kept.` : ''}
+            </Notice>
+          ))}
       </div>
 
-      {isAdmin && <ChangeHistory subscriptionId={s.id} unitLabel={unit} quantity={s.quantity} />}
+      {isAdmin && <ChangeHistory subscriptionId={s.id} unitLabel={unit} />}
     </section>
   );
 }

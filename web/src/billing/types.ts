@@ -19,5 +19,9 @@ export interface IssuedInvoice {
   lines: InvoiceLine[];
 }
 
-/** Reloads the dashboard from the server; resolves when it has arrived (or failed). */
-export type Refresh = () => Promise<void>;
+/**
+ * The dashboard as the server has it now; resolves when it has arrived (or failed).
+ * After a mutation (which refetches it, see AFTER_A_CHANGE) it waits for that fetch;
+ * `{ force: true }` asks the server again whatever the cache holds.
+ */
+export type Refresh = (options?: { force?: boolean }) => Promise<void>;
