@@ -199,7 +199,14 @@ export function SubscriptionDetails({
                   ? `${quote.prorationAmount.formatted}: pick a different count`
                   : quote.remainingDays === null || quote.daysInPeriod === null
                     ? `${quote.prorationAmount.formatted}: free during the trial`
-                    : `${quote.prorationAmount.formatted} for ${quote.remainingDays} of ${quote.daysInPeriod} days`}
+                    : (
+                        <>
+                          {quote.prorationAmount.formatted}{' '}
+                          <span className="hint">
+                            for {quote.remainingDays} of {quote.daysInPeriod} days
+                          </span>
+                        </>
+                      )}
             </dd>
           </div>
           <div>
