@@ -1,12 +1,22 @@
 # Everything starts from a Python 3.11+ interpreter; `make install` builds .venv/.
+# The page (web/) also needs Node 20+ and npm; without them the API still runs.
 PYTHON ?= python3
+NPM ?= npm
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format schema bench clean
+# The page is rebuilt when any of these is newer than web/dist/index.html.
+WEB_SOURCES := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null) \
+	$(wildcard web/*.html web/*.ts web/*.json operations/*.graphql) schema/schema.graphql
+NODE_OK := $(shell node -e 'process.exit(+process.versions.node.split(".")[0] < 20 ? 1 : 0)' \
+	2>/dev/null && command -v $(NPM) >/dev/null 2>&1 && echo yes)
+NO_NODE := The page needs Node.js 20 or newer and npm (https://nodejs.org/ or your system's \
+	packages), then run: make web. The API serves without it.
+
+.PHONY: install web web-if-possible run test lint format schema bench clean
 
 install: $(STAMP)
 
@@ -16,12 +26,34 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: install
+web:
+ifeq ($(NODE_OK),yes)
+	@$(MAKE) --no-print-directory web/dist/index.html
+else
+	@echo "$(NO_NODE)" >&2; exit 1
+endif
+
+# `npm ci` from the lock file (offline once npm's cache has the packages).
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && $(NPM) ci --prefer-offline --no-audit --no-fund
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && $(NPM) run build
+
+# For run and test: build the page where Node is, say how to get it where it is not.
+web-if-possible:
+ifeq ($(NODE_OK),yes)
+	@$(MAKE) --no-print-directory web/dist/index.html
+else
+	@echo "Not building the page. $(NO_NODE)" >&2
+endif
+
+run: install web-if-possible
 	$(BIN)/octopods migrate
 	$(BIN)/octopods seed
 	$(BIN)/octopods serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install web-if-possible
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -39,4 +71,5 @@ bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis octopods.db*
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis octopods.db* \
+		web/dist web/node_modules web/src/gql build/screenshots

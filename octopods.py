@@ -50,6 +50,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from server.app import create_app
     from server.logs import configure_logging
+    from server.web import startup_lines, web_page
     from services.persistence.database import async_url
 
     if args.workers > 1 and async_url(settings.database_url).startswith("sqlite"):
@@ -61,6 +62,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     configure_logging(settings.log_level)
     # Several workers each build their app from the environment in their own process.
     app = "server.app:app_from_environment" if args.workers > 1 else create_app(settings)
+    log = logging.getLogger("octopods.serve")
+    for line in startup_lines(settings, web_page(settings), args.host, args.port):
+        log.log(logging.WARNING if "not built" in line else logging.INFO, line)
     uvicorn.run(
         app,
         factory=args.workers > 1,

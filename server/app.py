@@ -1,4 +1,4 @@
-"""The Starlette application: GraphQL at /graphql, health probes, lifespan."""
+"""The Starlette application: GraphQL at /graphql, the page at /, health probes, lifespan."""
 
 import asyncio
 import contextlib
@@ -14,10 +14,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from schema import build_schema
+from server.dev import dev_routes
 from server.graphql_view import BillingGraphQL
 from server.logs import configure_logging
 from server.middleware import BodySizeLimit, RequestId
 from server.upkeep import upkeep_periodically
+from server.web import web_page
 from services.clock import SystemClock, TestClock
 from services.persistence.database import Database
 from services.settings import Settings
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     await task
             await app.state.db.dispose()
 
+    page = web_page(settings)
     graphql = BillingGraphQL(
         build_schema(
             test_clock=settings.test_clock is not None,
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graphiql=not settings.production,
         connections_per_user=settings.connections_per_user,
         instance=settings.instance,
+        render_ide=page.graphiql,
     )
     middleware = [
         Middleware(RequestId),
@@ -90,13 +94,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 expose_headers=["x-request-id"],
             )
         )
+    routes = [
+        Route("/graphql", graphql),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    if not settings.production:
+        routes += dev_routes(settings.jwt_secret)
     return Starlette(
-        routes=[
-            Route("/graphql", graphql),
-            WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-        ],
+        routes=routes + page.routes(),
         middleware=middleware,
         lifespan=lifespan,
     )

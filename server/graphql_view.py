@@ -1,5 +1,6 @@
-"""Strawberry's ASGI view, given our request context."""
+"""Strawberry's ASGI view, given our request context and our own GraphiQL page."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from starlette.requests import Request
@@ -23,6 +24,7 @@ class BillingGraphQL(GraphQL):
         jwt_secret: str,
         key_retention: timedelta,
         graphiql: bool,
+        render_ide: Callable[[], Response],
         connections_per_user: int = 10,
         instance: str = "",
     ):
@@ -38,10 +40,16 @@ class BillingGraphQL(GraphQL):
         self.quote_key = quote_key(jwt_secret)
         self.connections = live.Connections(connections_per_user)
         self.instance = instance
+        self.render_ide = render_ide
 
     async def on_ws_connect(self, context: Context) -> UnsetType:
         await live.sign_in(self.connections, context, context.connection_params)
         return UNSET
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # GraphiQL bundled from npm (server/web.py), not Strawberry's page, which loads
+        # React and GraphiQL from a CDN and so stays on "Loading..." offline.
+        return self.render_ide()
 
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(

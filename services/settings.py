@@ -52,6 +52,7 @@ class Settings:
     planned_execution: bool = True
     instance: str = field(default_factory=default_instance)
     connections_per_user: int = 10
+    web_dist: str | None = None  # the built page; None: web/dist beside the code
 
     @property
     def production(self) -> bool:
@@ -91,4 +92,5 @@ class Settings:
             planned_execution=environ.get("OCTOPODS_PLANNED_EXECUTION", "1") != "0",
             instance=environ.get("OCTOPODS_INSTANCE_ID", "").strip()[:128] or default_instance(),
             connections_per_user=int(_number(environ, "OCTOPODS_CONNECTIONS_PER_USER", 10)),
+            web_dist=environ.get("OCTOPODS_WEB_DIST", "").strip() or None,
         )

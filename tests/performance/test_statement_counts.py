@@ -13,6 +13,7 @@ OPERATIONS = Path(__file__).resolve().parents[2] / "operations"
 DASHBOARD = (OPERATIONS / "Dashboard.graphql").read_text()
 PREVIEW_COST = (OPERATIONS / "PreviewCost.graphql").read_text()
 UPDATE_QUANTITY = (OPERATIONS / "UpdateQuantity.graphql").read_text()
+INVOICE_PRINT = (OPERATIONS / "InvoicePrint.graphql").read_text()
 OWNER = "olga@busy.test"
 SUBSCRIBED = datetime(2025, 1, 1, 9, tzinfo=UTC)
 
@@ -82,3 +83,19 @@ async def test_a_quantity_change_costs_a_fixed_number_of_statements(apis, db, si
     # NOTIFY that tells every instance's live subscribers.
     notify = 0 if db.is_sqlite else 1
     assert len(sent) == 9 + notify, "\n\n".join(sent)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_printable_invoice_costs_a_fixed_number_of_statements(apis, db, size):
+    api, _subscriptions = await server_with_data(apis, db, **SIZES[size])
+    dashboard = await api.data(DASHBOARD, {"invoicesFirst": 1}, as_user=OWNER)
+    invoice_id = dashboard["viewer"]["memberships"][0]["account"]["invoices"]["edges"][0]["node"][
+        "id"
+    ]
+
+    with statements(api.app.state.db.engine) as sent:
+        data = await api.data(INVOICE_PRINT, {"id": invoice_id}, as_user=OWNER)
+
+    assert data["node"]["number"]
+    # viewer with memberships; the invoice; its subscription (with pending lines); its lines
+    assert len(sent) == 4, "\n\n".join(sent)

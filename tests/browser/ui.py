@@ -1,0 +1,69 @@
+"""What a person does on the page, found by role and name as they and screen readers
+find things: never by CSS class."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.support import AXE, SCREENSHOTS, Server
+
+HEADING = "Billing & Subscriptions"
+
+
+def sign_in(page: Page, server: Server, email: str, path: str = "/") -> None:
+    """The development sign-in: the demo user's button, named by their email."""
+    page.goto(server.url + path)
+    page.get_by_role("button", name=email, exact=True).click()
+    if path == "/":
+        expect(page.get_by_role("heading", name=HEADING, level=1)).to_be_visible()
+
+
+def card(page: Page, plan_name: str) -> Locator:
+    """A card under Active Subscriptions."""
+    active = page.get_by_role("region", name="Active Subscriptions")
+    return active.get_by_role("article", name=plan_name, exact=True)
+
+
+def open_details(page: Page, plan_name: str) -> Locator:
+    card(page, plan_name).get_by_role("button", name="View Details").click()
+    details = page.get_by_role("region", name=f"{plan_name} details")
+    expect(details).to_be_visible()
+    return details
+
+
+def fact(name: str, value: str) -> re.Pattern:
+    """A term and its value as a person reads them: 'New monthly cost $205.00'."""
+    return re.compile(rf"{re.escape(name)}\s*{re.escape(value)}")
+
+
+def pick(details: Locator, quantity: int) -> None:
+    details.get_by_label("Update channel count").select_option(str(quantity))
+
+
+def update_button(details: Locator) -> Locator:
+    return details.get_by_role("button", name="Update Subscription")
+
+
+def shot(page: Page, name: str) -> Path:
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def serious_accessibility_violations(page: Page) -> list[dict]:
+    """axe-core's serious and critical findings on the page as it is now. axe is
+    evaluated over the DevTools protocol, which the page's CSP does not govern."""
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        """async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+            .map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                         nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }))"""
+    )
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def scrolls_sideways(page: Page) -> bool:
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
