@@ -16,7 +16,7 @@ NODE_OK := $(shell node -e 'process.exit(+process.versions.node.split(".")[0] < 
 NO_NODE := The page needs Node.js 20 or newer and npm (https://nodejs.org/ or your system's \
 	packages), then run: make web. The API serves without it.
 
-.PHONY: install web web-if-possible run test lint format schema bench clean
+.PHONY: install web web-if-possible run test soak lint format schema bench clean
 
 install: $(STAMP)
 
@@ -55,6 +55,10 @@ run: install web-if-possible
 
 test: install web-if-possible
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Minutes-long load tests that `make test` leaves out (PostgreSQL); CI runs them.
+soak: install
+	$(BIN)/pytest -m soak $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

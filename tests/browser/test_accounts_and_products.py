@@ -131,6 +131,6 @@ def test_ada_subscribes_acme_labs_to_slack_on_a_trial(new_page, server):
     ]
     assert held["pending_lines"] == []
     assert sorted(operation for operation, _ in held["idempotency_keys"]) == [
-        "subscribeProduct",
-        "updateQuantity",
+        "change_quantity",
+        "subscribe_product",
     ]
