@@ -13,6 +13,9 @@ log = logging.getLogger("octopods.errors")
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 GENERIC_MESSAGE = "Something went wrong on our side. Quote the request id if you report it."
+# graphql-core's words for variable values it could not take (validation errors, which
+# can also start with "Variable", carry their code already: schema/parsing.py).
+VARIABLE_ERRORS = ("Variable ", "Too many errors processing variables")
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -29,7 +32,7 @@ def _client_code(error: GraphQLError) -> str:
         return error.original_error.code.value
     if error.message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
-    if error.message.startswith("Variable '$"):
+    if error.message.startswith(VARIABLE_ERRORS):  # values sent that do not fit
         return "BAD_USER_INPUT"
     return "GRAPHQL_VALIDATION_FAILED"
 

@@ -73,6 +73,19 @@ def _long(query: object) -> bool:
     return isinstance(query, str) and len(query) > INLINE_LENGTH
 
 
+def _validation_failure(error: GraphQLError) -> GraphQLError:
+    """A validation error with its code (some messages, "Variable '$x' is never used",
+    read like the variable errors of execution, which are BAD_USER_INPUT)."""
+    message = error.message
+    if message == "Validation aborted.":  # graphql-core's budget or nesting guard
+        message = (
+            "The document is too complex to validate: too many fields of one name, "
+            "fragments or levels. Validation aborted."
+        )
+    extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+    return GraphQLError(message, error.nodes, extensions=extensions)
+
+
 class DocumentCache(SchemaExtension):
     """Gives Strawberry the parsed document: remembered, or parsed in a thread when long.
     Where neither applies, or the document does not parse, Strawberry parses it itself
@@ -118,6 +131,7 @@ class DocumentValidation(SchemaExtension):
                 errors = await asyncio.to_thread(validate, *arguments, hide_suggestions=hide)
             else:
                 errors = validate(*arguments, hide_suggestions=hide)
+            errors = [_validation_failure(error) for error in errors]
             if _cacheable(query):
                 _validations.put(key, errors)
         context.pre_execution_errors = errors

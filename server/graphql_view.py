@@ -1,12 +1,58 @@
-"""Strawberry's ASGI view, given our request context."""
+"""Strawberry's ASGI view, given our request context and GraphQL over HTTP's rules
+(server/requests.py): every answer is JSON, in the media type the client accepts, and no
+request can make it fail in a way that closes the connection."""
 
+import asyncio
+import logging
 from datetime import timedelta
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from resolvers.context import Context
+from schema.errors import GENERIC_MESSAGE, INTERNAL
+from server.requests import (
+    GRAPHQL_RESPONSE,
+    Answer,
+    Refusal,
+    decode_json,
+    graphql_request,
+    is_json,
+    negotiate,
+    query_string_request,
+    refused,
+)
+
+log = logging.getLogger("octopods.errors")
+
+# Bodies this long are decoded in a worker thread, so the event loop goes on meanwhile.
+DECODED_ASIDE = 64 * 1024
+
+
+def _refusal(error: HTTPException) -> Refusal:
+    """Strawberry's own refusals, in our terms."""
+    if error.status_code == 400:
+        return Refusal(error.reason)
+    if error.status_code == 405:
+        return Refusal(error.reason, 405, headers={"Allow": "GET, POST"})
+    return Refusal(error.reason, error.status_code)
+
+
+def _is_request_error(response_data) -> bool:
+    """No data and no error at a field: the request could not run at all."""
+    if not isinstance(response_data, dict):
+        return False
+    errors = response_data.get("errors") or []
+    return (
+        response_data.get("data") is None
+        and bool(errors)
+        and not any("path" in error for error in errors)
+    )
 
 
 class BillingGraphQL(GraphQL):
@@ -19,6 +65,25 @@ class BillingGraphQL(GraphQL):
         self.jwt_secret = jwt_secret
         self.key_retention = key_retention
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        answer = negotiate(request.headers.get("accept"))
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = refused(_refusal(error), answer)
+        except Refusal as refusal:
+            response = refused(refusal, answer)
+        except Exception:
+            request_id = scope["state"]["request_id"]
+            log.exception("unexpected error request_id=%s", request_id)
+            refusal = Refusal(GENERIC_MESSAGE, 500, INTERNAL)
+            response = refused(refusal, answer)
+        await response(scope, receive, send)
+
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(
             db=request.app.state.db,
@@ -28,3 +93,40 @@ class BillingGraphQL(GraphQL):
             request_id=request.scope["state"]["request_id"],
             key_retention=self.key_retention,
         )
+
+    async def get_sub_response(self, request: Request) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.answer = negotiate(request.headers.get("accept"))
+        return sub_response
+
+    async def parse_http_body(self, request) -> GraphQLRequestData:
+        if request.method == "GET":
+            return query_string_request(dict(request.query_params))
+        if not is_json(request.content_type):
+            raise Refusal("Send the request as Content-Type: application/json.", 415)
+        body = await request.get_body()
+        if len(body) > DECODED_ASIDE:
+            return graphql_request(await asyncio.to_thread(decode_json, body))
+        return graphql_request(decode_json(body))
+
+    async def execute_single(self, request, request_adapter, *args, **kwargs):
+        try:
+            return await super().execute_single(request, request_adapter, *args, **kwargs)
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                raise Refusal(error.reason, 405, headers={"Allow": "POST"}) from None
+            raise
+
+    def create_response(self, response_data, sub_response: Response) -> Response:
+        answer: Answer = sub_response.answer
+        media_type = answer.media_type
+        status = sub_response.status_code or 200
+        if media_type == GRAPHQL_RESPONSE and _is_request_error(response_data):
+            codes = {(e.get("extensions") or {}).get("code") for e in response_data["errors"]}
+            status = 500 if INTERNAL in codes else 400
+            response_data = {k: v for k, v in response_data.items() if k != "data"}
+        response = Response(self.encode_json(response_data), status, media_type=media_type)
+        response.headers.raw.extend(sub_response.headers.raw)
+        response.headers["vary"] = "Accept"
+        response.background = sub_response.background
+        return response

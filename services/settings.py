@@ -14,9 +14,13 @@ class ConfigError(Exception):
 
 
 def parse_instant(text: str) -> datetime:
-    """An ISO 8601 instant; one without a zone is taken as UTC."""
+    """An ISO 8601 instant; one without a zone is taken as UTC. ValueError if it is not
+    one, or falls outside the years 1–9999 once in UTC."""
     value = datetime.fromisoformat(text.strip())
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is outside the years 1 to 9999 in UTC") from None
 
 
 def _number(environ: Mapping[str, str], name: str, default: float) -> float:

@@ -121,15 +121,25 @@ async def test_graphiql_is_served_in_development(api):
     assert "graphiql" in response.text.lower()
 
 
-async def test_malformed_requests_get_a_4xx(api):
-    for content, content_type in [
-        (b"{not json", "application/json"),
-        (b'{"query": 5}', "application/json"),
-        (b'{"query": "{ now }", "variables": "x"}', "application/json"),
-        (b"[1, 2]", "application/json"),
-        (b"{ now }", "text/plain"),
+async def test_malformed_requests_are_refused_in_json(api):
+    # GraphQL over HTTP: a client naming application/json gets request errors in a 200;
+    # any other gets 4xx. A body that is not a JSON object is 400 for everyone (SPEC §6).
+    for content, content_type, status_for_json_clients in [
+        (b"{not json", "application/json", 200),
+        (b'{"query": 5}', "application/json", 200),
+        (b'{"query": "{ now }", "variables": "x"}', "application/json", 200),
+        (b"[1, 2]", "application/json", 400),
+        (b"{ now }", "text/plain", 415),
     ]:
-        response = await api.client.post(
-            "/graphql", content=content, headers={"content-type": content_type}
-        )
-        assert 400 <= response.status_code < 500, (content, response.status_code)
+        for accept in ("*/*", "application/graphql-response+json", "application/json"):
+            response = await api.client.post(
+                "/graphql",
+                content=content,
+                headers={"content-type": content_type, "accept": accept},
+            )
+
+            if accept == "application/json":
+                assert response.status_code == status_for_json_clients, content
+            else:
+                assert 400 <= response.status_code < 500, (content, accept)
+            assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
