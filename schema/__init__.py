@@ -51,6 +51,19 @@ def _too_long(length: int) -> ExecutionResult:
 
 
 class BillingSchema(strawberry.Schema):
+    """Our schema; `hide_suggestions` (production) keeps graphql-core's "Did you mean …?"
+    out of errors, which would otherwise spell out the schema that introspection hides.
+    Validation gets it from DocumentValidation; execution (the variables' errors) here,
+    through the only hook Strawberry has for graphql-core's execute arguments."""
+
+    def __init__(self, *args, hide_suggestions: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hide_suggestions = hide_suggestions
+
+    def _get_custom_context_kwargs(self, operation_extensions=None, *, sync: bool = False):
+        arguments = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        return {**arguments, "hide_suggestions": self.hide_suggestions}
+
     async def execute(self, query: str | None, *args, **kwargs) -> ExecutionResult:
         if isinstance(query, str) and len(query) > MAX_DOCUMENT_LENGTH:
             return _too_long(len(query))
@@ -85,6 +98,7 @@ def build_schema(
         types=[AccountType, SubscriptionType, InvoiceType],
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
+        hide_suggestions=production,
     )
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./octopods.db"
 DEVELOPMENT_JWT_SECRET = "octopods-development-secret-not-for-production"  # noqa: S105
+MIN_SECRET_BYTES = 32  # HS256's key: anything shorter can be guessed offline from a token
 
 
 class ConfigError(Exception):
@@ -36,6 +37,23 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _check_production_secret(secret: str) -> None:
+    """Production signs tokens with a secret of its own, long enough not to be guessed."""
+    if not secret:
+        raise ConfigError("OCTOPODS_JWT_SECRET must be set when OCTOPODS_ENV=production")
+    if secret == DEVELOPMENT_JWT_SECRET:
+        raise ConfigError(
+            "OCTOPODS_JWT_SECRET is the development default, which anyone can read; "
+            "set a secret of your own when OCTOPODS_ENV=production"
+        )
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"OCTOPODS_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes when "
+            f"OCTOPODS_ENV=production (it has {len(secret.encode())}); "
+            "for example: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -58,9 +76,9 @@ class Settings:
         env = environ.get("OCTOPODS_ENV", "development").strip() or "development"
         if env not in ("development", "production"):
             raise ConfigError(f"OCTOPODS_ENV must be development or production, got {env!r}")
-        secret = environ.get("OCTOPODS_JWT_SECRET", "")
-        if env == "production" and not secret:
-            raise ConfigError("OCTOPODS_JWT_SECRET must be set when OCTOPODS_ENV=production")
+        secret = environ.get("OCTOPODS_JWT_SECRET", "").strip()
+        if env == "production":
+            _check_production_secret(secret)
         clock = environ.get("OCTOPODS_TEST_CLOCK", "").strip()
         if clock and env == "production":
             raise ConfigError("OCTOPODS_TEST_CLOCK is refused when OCTOPODS_ENV=production")
