@@ -4,15 +4,12 @@ from functools import cache
 
 import strawberry
 from graphql import ExecutionResult, GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxTokensLimiter,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 
 from resolvers.accounts import MAX_PAGE_SIZE
 from schema.cost import QueryCostLimiter
 from schema.errors import PresentErrors, log_unexpected
+from schema.introspection import IntrospectionOff
 from schema.limits import alias_limit, depth_limit
 from schema.mutation import Mutation, TestClockMutation
 from schema.operation_log import OperationLog
@@ -91,7 +88,7 @@ def build_schema(
     if planned:
         extensions.append(PlannedExecution)  # after the cost limit, which may refuse
     if production:
-        extensions.append(DisableIntrospection)
+        extensions.append(lambda: AddValidationRules([IntrospectionOff]))
     return BillingSchema(
         query=Query,
         mutation=TestClockMutation if test_clock else Mutation,

@@ -18,14 +18,14 @@ from resolvers.context import Context
 from schema.errors import GENERIC_MESSAGE, INTERNAL
 from server.requests import (
     GRAPHQL_RESPONSE,
-    Answer,
+    JSON,
     Refusal,
     decode_json,
     graphql_request,
     is_json,
-    negotiate,
     query_string_request,
     refused,
+    response_media_type,
 )
 
 log = logging.getLogger("octopods.errors")
@@ -36,8 +36,6 @@ DECODED_ASIDE = 64 * 1024
 
 def _refusal(error: HTTPException) -> Refusal:
     """Strawberry's own refusals, in our terms."""
-    if error.status_code == 400:
-        return Refusal(error.reason)
     if error.status_code == 405:
         return Refusal(error.reason, 405, headers={"Allow": "GET, POST"})
     return Refusal(error.reason, error.status_code)
@@ -70,18 +68,18 @@ class BillingGraphQL(GraphQL):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
-        answer = negotiate(request.headers.get("accept"))
+        media_type = response_media_type(request.headers.get("accept"))
         try:
             response = await self.run(request)
         except HTTPException as error:
-            response = refused(_refusal(error), answer)
+            response = refused(_refusal(error), media_type)
         except Refusal as refusal:
-            response = refused(refusal, answer)
+            response = refused(refusal, media_type)
         except Exception:
             request_id = scope["state"]["request_id"]
             log.exception("unexpected error request_id=%s", request_id)
             refusal = Refusal(GENERIC_MESSAGE, 500, INTERNAL)
-            response = refused(refusal, answer)
+            response = refused(refusal, media_type)
         await response(scope, receive, send)
 
     async def get_context(self, request: Request, response: Response) -> Context:
@@ -96,7 +94,7 @@ class BillingGraphQL(GraphQL):
 
     async def get_sub_response(self, request: Request) -> Response:
         sub_response = await super().get_sub_response(request)
-        sub_response.answer = negotiate(request.headers.get("accept"))
+        sub_response.media_type = response_media_type(request.headers.get("accept"))
         return sub_response
 
     async def parse_http_body(self, request) -> GraphQLRequestData:
@@ -118,8 +116,7 @@ class BillingGraphQL(GraphQL):
             raise
 
     def create_response(self, response_data, sub_response: Response) -> Response:
-        answer: Answer = sub_response.answer
-        media_type = answer.media_type
+        media_type = getattr(sub_response, "media_type", None) or JSON
         status = sub_response.status_code or 200
         if media_type == GRAPHQL_RESPONSE and _is_request_error(response_data):
             codes = {(e.get("extensions") or {}).get("code") for e in response_data["errors"]}

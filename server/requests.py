@@ -1,17 +1,15 @@
 """What a GraphQL request over HTTP must look like, and how a refused one is answered.
 
-GraphQL over HTTP (graphql.github.io/graphql-over-http): a client that accepts
-`application/graphql-response+json` gets that media type, and a request that cannot run
-(its body, parameters or document are wrong) gets 400 and no `data`. Others get
-`application/json`; a request whose body or parameters are wrong gets 400, except for a
-client that names `application/json` in its Accept header, which gets the errors in a
-200 as that spec asks for this legacy media type. Always, a body that is not a JSON
-object, or is nested deeper than MAX_JSON_DEPTH, is 400 (SPEC §6). Every refusal is
+GraphQL over HTTP (graphql.github.io/graphql-over-http): a request whose body or
+parameters are wrong (not JSON, not a JSON object, nested deeper than MAX_JSON_DEPTH, no
+`query` string, `variables` not an object, ...) gets 400 (SPEC §6). A client that
+accepts `application/graphql-response+json` gets that media type, and also 400 and no
+`data` when its document does not parse or validate or its variables do not fit; other
+clients get `application/json` and those errors in a 200, as before. Every refusal is
 JSON: `{"errors": [{"message": …, "extensions": {"code": …}}]}`.
 """
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import Response
@@ -24,13 +22,12 @@ _CONTAINERS = frozenset((dict, list))
 
 
 class Refusal(Exception):
-    """A request refused before it runs. `status` None: 400, or 200 for a client that
-    asked for application/json (see Answer)."""
+    """A request refused before it runs."""
 
     def __init__(
         self,
         message: str,
-        status: int | None = None,
+        status: int = 400,
         code: str = "BAD_REQUEST",
         headers: dict[str, str] | None = None,
     ):
@@ -53,28 +50,17 @@ def _quality(parameters: list[str]) -> float:
     return 1.0
 
 
-@dataclass(frozen=True)
-class Answer:
-    """How to answer a client: in which media type, and whether a refused request's
-    errors come in a 200 (GraphQL over HTTP's rule for application/json)."""
-
-    media_type: str
-    refusals_in_200: bool = False
-
-
-def negotiate(accept: str | None) -> Answer:
+def response_media_type(accept: str | None) -> str:
     """GRAPHQL_RESPONSE when the client accepts it at least as gladly as JSON."""
-    quality = {GRAPHQL_RESPONSE: 0.0, JSON: 0.0, "*": 0.0}
+    quality = {GRAPHQL_RESPONSE: 0.0, JSON: 0.0}
     for part in (accept or "").split(","):
         media, *parameters = part.split(";")
         media = media.strip().lower()
-        key = media if media in (GRAPHQL_RESPONSE, JSON) else "*"
         if media in (GRAPHQL_RESPONSE, JSON, "application/*", "*/*"):
+            key = GRAPHQL_RESPONSE if media == GRAPHQL_RESPONSE else JSON
             quality[key] = max(quality[key], _quality(parameters))
     wanted = quality[GRAPHQL_RESPONSE]
-    if wanted > 0 and wanted >= max(quality[JSON], quality["*"]):
-        return Answer(GRAPHQL_RESPONSE)
-    return Answer(JSON, refusals_in_200=quality[JSON] > 0)
+    return GRAPHQL_RESPONSE if wanted > 0 and wanted >= quality[JSON] else JSON
 
 
 def is_json(content_type: str | None) -> bool:
@@ -112,7 +98,7 @@ def decode_json(raw: bytes | str) -> Any:
     else:
         too_deep = type(value) in _CONTAINERS and deeper_than(value, MAX_JSON_DEPTH)
     if too_deep:
-        raise Refusal(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.", 400)
+        raise Refusal(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
     return value
 
 
@@ -126,7 +112,7 @@ def _optional(data: dict, name: str, kind: type, what: str) -> Any:
 def graphql_request(data: Any) -> GraphQLRequestData:
     """The parameters of a GraphQL request, from a decoded body or query string."""
     if not isinstance(data, dict):
-        raise Refusal('The request body must be a JSON object: {"query": ...}.', 400)
+        raise Refusal('The request body must be a JSON object: {"query": ...}.')
     query = data.get("query")
     if query is None or query == "":
         raise Refusal("The request has no `query`: send the GraphQL document in it.")
@@ -148,12 +134,11 @@ def query_string_request(parameters: dict[str, str]) -> GraphQLRequestData:
     return graphql_request(data)
 
 
-def refused(refusal: Refusal, answer: Answer) -> Response:
-    status = refusal.status or (200 if answer.refusals_in_200 else 400)
+def refused(refusal: Refusal, media_type: str) -> Response:
     body = {"errors": [{"message": refusal.message, "extensions": {"code": refusal.code}}]}
     return Response(
         json.dumps(body),
-        status_code=status,
-        media_type=answer.media_type,
+        status_code=refusal.status,
+        media_type=media_type,
         headers={"Vary": "Accept", **refusal.headers},
     )

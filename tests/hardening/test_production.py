@@ -155,3 +155,32 @@ async def test_production_suggests_no_names(apis, query, variables):
 @pytest.mark.parametrize(("query", "variables"), MISSPELT[:1] + MISSPELT[-2:])
 async def test_development_keeps_its_suggestions(api, query, variables):
     assert "Did you mean" in await messages_of(api, query, variables)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ __type(name: "Subscription") { fields { name } } }',
+        '{ __type(name: "Subscription") { name ... on __Type { fields { name } } } }',
+        '{ __type(name: "Subscription") { name ofType { name } } }',
+        "{ plans { code } __schema { queryType { name } } }",
+    ],
+)
+async def test_production_refuses_any_introspection_of_the_schema(apis, query):
+    api = await production(apis)
+
+    body = await api.gql(query, as_user=None)
+
+    assert body["data"] is None
+    assert "introspection has been disabled" in body["errors"][0]["message"]
+
+
+async def test_production_tells_a_types_name_and_kind_as_errors_do_anyway(apis):
+    api = await production(apis)
+    query = "query($name: String!) { __type(name: $name) { name kind __typename } }"
+
+    known = await api.data(query, {"name": "Subscription"}, as_user=None)
+    unknown = await api.data(query, {"name": "sometype"}, as_user=None)
+
+    assert known == {"__type": {"name": "Subscription", "kind": "OBJECT", "__typename": "__Type"}}
+    assert unknown == {"__type": None}
