@@ -28,9 +28,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from schema.fragments import dependency_order, fragments_of
-
-CEILING = 10**15  # well past any limit, and still exact as a JSON number
+from schema.fragments import CEILING, dependency_order, fragments_of
 
 
 def _is_list(type_) -> bool:

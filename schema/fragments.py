@@ -17,6 +17,10 @@ from graphql import (
     SelectionSetNode,
 )
 
+# Counts that grow with each spread (aliases, cost) stop here: well past any limit, and
+# still exact as a JSON number.
+CEILING = 10**15
+
 
 def fragments_of(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {

@@ -17,9 +17,7 @@ from graphql import (
 )
 from graphql.validation.rules import overlapping_fields_can_be_merged
 
-from schema.fragments import dependency_order, fragments_of
-
-CEILING = 10**15
+from schema.fragments import CEILING, dependency_order, fragments_of
 
 # graphql-core compares the fields that share a response name pairwise, within a budget
 # (500,000 units by default, about a second here; a unit is about 2 µs). Our documents

@@ -3,6 +3,7 @@
 request can make it fail in a way that closes the connection."""
 
 import asyncio
+import json
 import logging
 from datetime import timedelta
 
@@ -81,6 +82,13 @@ class BillingGraphQL(GraphQL):
             refusal = Refusal(GENERIC_MESSAGE, 500, INTERNAL)
             response = refused(refusal, media_type)
         await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """WebSocket messages (bodies go through parse_http_body): too deep is not JSON."""
+        try:
+            return decode_json(data)
+        except Refusal as refusal:
+            raise json.JSONDecodeError(refusal.message, str(data)[:100], 0) from None
 
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(

@@ -96,11 +96,11 @@ cursors = st.one_of(
 )
 
 UNICODE_DIGITS = "٠١٢٣٤٥٦٧٨٩０１２３４５６７８９߀१"
-node_ids = st.one_of(
+numbers = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.text(alphabet="0123456789" + UNICODE_DIGITS + " +-.", max_size=25),
-    st.text(max_size=10),
 )
+node_ids = st.one_of(numbers, numbers.map("upcoming-{}".format), st.text(max_size=10))
 ids = st.one_of(
     st.text(max_size=30),
     st.tuples(
