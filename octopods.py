@@ -15,11 +15,31 @@ def _clock(settings: Settings):
     return TestClock(settings.test_clock) if settings.test_clock else SystemClock()
 
 
-def _with_database(settings: Settings, work: Callable) -> object:
+class Refused(Exception):
+    """A command that cannot run: its one-line reason, and exit status 2."""
+
+
+def _with_database(
+    settings: Settings, work: Callable, *, ready: bool = True, may_be_down: bool = False
+) -> object:
+    """Run `work` on the database; unless `ready` is False (migrate), first make sure the
+    database exists and is migrated, creating nothing (an SQLite URL names a file that
+    connecting would create). With `may_be_down`, a database that does not answer is
+    only warned about."""
     from services.persistence.database import Database
+    from services.persistence.migrate import NotReady, Unreachable, check_ready
 
     async def run() -> object:
         db = Database(settings.database_url)
+        try:
+            if ready:
+                await check_ready(db)
+        except Unreachable as error:
+            if not may_be_down:
+                raise Refused(str(error)) from None
+            logging.getLogger("octopods").warning("%s; starting anyway", error)
+        except NotReady as error:
+            raise Refused(str(error)) from None
         try:
             return await work(db)
         finally:
@@ -31,7 +51,7 @@ def _with_database(settings: Settings, work: Callable) -> object:
 def migrate(settings: Settings, args: argparse.Namespace) -> int:
     from services.persistence.migrate import upgrade
 
-    _with_database(settings, upgrade)
+    _with_database(settings, upgrade, ready=False)
     print("database schema is up to date")
     return 0
 
@@ -39,10 +59,21 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
 def seed(settings: Settings, args: argparse.Namespace) -> int:
     from services.demo import seed as seed_demo
 
+    if settings.production:
+        print(
+            "octopods: seed inserts demo users whose emails anyone can read; "
+            "it is refused when OCTOPODS_ENV=production",
+            file=sys.stderr,
+        )
+        return 2
     now = _clock(settings).now()
     inserted = _with_database(settings, lambda db: seed_demo(db, now))
     print("demo data inserted" if inserted else "demo data already there; nothing changed")
     return 0
+
+
+async def _nothing(_db) -> None:
+    return None
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -59,6 +90,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    _with_database(settings, _nothing, may_be_down=True)  # /readyz tells when it is up
     configure_logging(settings.log_level)
     # Several workers each build their app from the environment in their own process.
     app = "server.app:app_from_environment" if args.workers > 1 else create_app(settings)
@@ -147,7 +179,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    return args.run(settings, args)
+    try:
+        return args.run(settings, args)
+    except Refused as error:
+        print(f"octopods: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

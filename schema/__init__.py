@@ -3,21 +3,17 @@
 from functools import cache
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from graphql import ExecutionResult, GraphQLError
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 
 from resolvers.accounts import MAX_PAGE_SIZE
+from schema.cost import QueryCostLimiter
 from schema.errors import PresentErrors, log_unexpected
-from schema.limits import QueryCostLimiter
+from schema.introspection import IntrospectionOff
+from schema.limits import alias_limit, depth_limit
 from schema.mutation import Mutation, TestClockMutation
 from schema.operation_log import OperationLog
-from schema.parsing import DocumentCache
+from schema.parsing import DocumentCache, DocumentValidation
 from schema.planned import PlannedExecution
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
@@ -33,18 +29,45 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5000  # GraphiQL's introspection query is about 1,000
 MAX_COST = 100_000
+# Lexing is linear but slow in Python (about 0.2 µs a character): a document's length
+# is bounded before it is read. GraphiQL's introspection query is about 3,000.
+MAX_DOCUMENT_LENGTH = 50_000
 ASSUMED_LIST_SIZE = 10
 
 
 # Built once: a limiter made per request brings new rule classes, and the validation
 # cache, keyed by the rules, would then never hit.
-LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
+LIMIT_RULES = [depth_limit(MAX_DEPTH), alias_limit(MAX_ALIASES)]
+
+
+def _too_long(length: int) -> ExecutionResult:
+    message = (
+        f"Syntax Error: the document is {length} characters long, at most "
+        f"{MAX_DOCUMENT_LENGTH}. Send values as variables."
+    )
+    error = GraphQLError(message, extensions={"code": "GRAPHQL_PARSE_FAILED"})
+    return ExecutionResult(data=None, errors=[error])
 
 
 class BillingSchema(strawberry.Schema):
+    """Our schema; `hide_suggestions` (production) keeps graphql-core's "Did you mean …?"
+    out of errors, which would otherwise spell out the schema that introspection hides.
+    Validation gets it from DocumentValidation; execution (the variables' errors) here,
+    through the only hook Strawberry has for graphql-core's execute arguments."""
+
+    def __init__(self, *args, hide_suggestions: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hide_suggestions = hide_suggestions
+
+    def _get_custom_context_kwargs(self, operation_extensions=None, *, sync: bool = False):
+        arguments = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        return {**arguments, "hide_suggestions": self.hide_suggestions}
+
+    async def execute(self, query: str | None, *args, **kwargs) -> ExecutionResult:
+        if isinstance(query, str) and len(query) > MAX_DOCUMENT_LENGTH:
+            return _too_long(len(query))
+        return await super().execute(query, *args, **kwargs)
+
     def process_errors(self, errors, execution_context=None) -> None:
         log_unexpected(errors, execution_context)
 
@@ -59,15 +82,15 @@ def build_schema(
         OperationLog,  # outermost: logs the outcome after errors are presented
         PresentErrors,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: DocumentCache(maxsize=512),
+        DocumentCache,
         lambda: AddValidationRules(LIMIT_RULES),
-        lambda: ValidationCache(maxsize=512),
+        lambda: DocumentValidation(hide_suggestions=production),
         lambda: QueryCostLimiter(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE),
     ]
     if planned:
         extensions.append(PlannedExecution)  # after the cost limit, which may refuse
     if production:
-        extensions.append(DisableIntrospection)
+        extensions.append(lambda: AddValidationRules([IntrospectionOff]))
     return BillingSchema(
         query=Query,
         mutation=TestClockMutation if test_clock else Mutation,
@@ -75,6 +98,7 @@ def build_schema(
         types=[AccountType, SubscriptionType, InvoiceType, ChannelType],
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
+        hide_suggestions=production,
     )
 
 

@@ -14,6 +14,9 @@ log = logging.getLogger("octopods.errors")
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 GENERIC_MESSAGE = "Something went wrong on our side. Quote the request id if you report it."
+# graphql-core's words for variable values it could not take (validation errors, which
+# can also start with "Variable", carry their code already: schema/parsing.py).
+VARIABLE_ERRORS = ("Variable ", "Too many errors processing variables")
 
 # The argument (or input field) that carries each domain thing.
 ARGUMENT_OF = {
@@ -71,7 +74,7 @@ def _client_code(error: GraphQLError) -> str:
         return code_of(error.original_error)
     if error.message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
-    if error.message.startswith("Variable '$"):
+    if error.message.startswith(VARIABLE_ERRORS):  # values sent that do not fit
         return "BAD_USER_INPUT"
     return "GRAPHQL_VALIDATION_FAILED"
 

@@ -1,121 +1,98 @@
-"""Query cost: what an operation may ask for, estimated before it runs.
+"""Limits on the document itself, each checked in time linear in its size.
 
-Each field costs 1, times how many of it there can be: a field with `first` may return
-that many (from the request's variables, at most a page, since a larger `first` is
-refused with its own error), any other list is taken to hold `list_size`
-items, and the edges of a connection are already counted by its `first`.
-Introspection is free, so GraphiQL and code generators keep working.
+Strawberry's QueryDepthLimiter and MaxAliasesLimiter walk every spread of every fragment
+again, so fragments that spread the next one twice take exponential time, and a long
+chain of fragments overflows the stack. These rules give the same answers (the same
+limits, messages and code) from one summary per fragment (see schema/fragments.py).
 """
 
-from collections.abc import Iterator
-
 from graphql import (
-    ExecutionResult,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLSchema,
     InlineFragmentNode,
+    OperationDefinitionNode,
     SelectionSetNode,
-    get_named_type,
-    get_operation_ast,
-    value_from_ast,
+    ValidationContext,
+    ValidationRule,
 )
-from strawberry.extensions import SchemaExtension
+from graphql.validation.rules import overlapping_fields_can_be_merged
+
+from schema.fragments import CEILING, dependency_order, fragments_of
+
+# graphql-core compares the fields that share a response name pairwise, within a budget
+# (500,000 units by default, about a second here; a unit is about 2 µs). Our documents
+# spend nothing, and fragment-heavy generated ones a few thousand; beyond this budget the
+# document fails validation ("Validation aborted.").
+overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = 10_000
 
 
-def _is_list(type_) -> bool:
-    if isinstance(type_, GraphQLNonNull):
-        type_ = type_.of_type
-    return isinstance(type_, GraphQLList)
+def _depth(selection_set: SelectionSetNode | None, fragment_depths: dict[str, int]) -> int:
+    """The most fields nested inside one another; introspection fields count nothing."""
+    deepest = 0
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            if selection.selection_set and not selection.name.value.startswith("__"):
+                deepest = max(deepest, 1 + _depth(selection.selection_set, fragment_depths))
+        elif isinstance(selection, InlineFragmentNode):
+            deepest = max(deepest, _depth(selection.selection_set, fragment_depths))
+        else:
+            deepest = max(deepest, fragment_depths.get(selection.name.value, 0))
+    return deepest
 
 
-class CostEstimate:
-    def __init__(
-        self, schema: GraphQLSchema, document, variables: dict, list_size: int, max_page: int
-    ):
-        self.schema = schema
-        self.variables = variables
-        self.list_size = list_size
-        self.max_page = max_page
-        self.fragments = {
-            definition.name.value: definition
-            for definition in document.definitions
-            if isinstance(definition, FragmentDefinitionNode)
-        }
-
-    def _multiplier(self, node: FieldNode, field) -> int:
-        for argument in node.arguments or ():
-            if argument.name.value == "first" and "first" in field.args:
-                value = value_from_ast(argument.value, field.args["first"].type, self.variables)
-                return min(value, self.max_page) if isinstance(value, int) and value > 0 else 1
-        if _is_list(field.type):
-            return 1 if get_named_type(field.type).name.endswith("Edge") else self.list_size
-        return 1
-
-    def cost(self, selection_set: SelectionSetNode | None, parent, seen=frozenset()) -> int:
-        if selection_set is None or parent is None:
-            return 0
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                name = selection.name.value
-                field = getattr(parent, "fields", {}).get(name)
-                if field is None or name.startswith("__"):
-                    continue
-                child = self.cost(selection.selection_set, get_named_type(field.type), seen)
-                total += self._multiplier(selection, field) * (1 + child)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                target = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.cost(selection.selection_set, target, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is None or fragment.name.value in seen:
-                    continue
-                target = self.schema.get_type(fragment.type_condition.name.value)
-                total += self.cost(fragment.selection_set, target, seen | {fragment.name.value})
-        return total
-
-
-class QueryCostLimiter(SchemaExtension):
-    """Refuses, before executing it, an operation whose estimate exceeds `max_cost`."""
-
-    def __init__(self, max_cost: int, list_size: int, max_page: int):
-        self.max_cost = max_cost
-        self.list_size = list_size
-        self.max_page = max_page
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        operation = get_operation_ast(context.graphql_document, context.operation_name)
-        if operation is not None:
-            schema = context.schema._schema
-            estimate = CostEstimate(
-                schema,
-                context.graphql_document,
-                context.variables or {},
-                self.list_size,
-                self.max_page,
+def _aliases(selection_set: SelectionSetNode | None, fragment_aliases: dict[str, int]) -> int:
+    """Aliased fields, counting a fragment's again each time it is spread."""
+    count = 0
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            count += (selection.alias is not None) + _aliases(
+                selection.selection_set, fragment_aliases
             )
-            cost = estimate.cost(operation.selection_set, schema.get_root_type(operation.operation))
-            if cost > self.max_cost:
-                context.result = ExecutionResult(
-                    data=None,
-                    errors=[
+        elif isinstance(selection, InlineFragmentNode):
+            count += _aliases(selection.selection_set, fragment_aliases)
+        else:
+            count += fragment_aliases.get(selection.name.value, 0)
+    return min(count, CEILING)
+
+
+def _summaries(document, summarise) -> dict[str, int]:
+    fragments = fragments_of(document)
+    summaries: dict[str, int] = {}
+    for name in dependency_order(fragments):
+        summaries[name] = summarise(fragments[name].selection_set, summaries)
+    return summaries
+
+
+def _operations(document) -> list[OperationDefinitionNode]:
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
+def depth_limit(max_depth: int) -> type[ValidationRule]:
+    class DepthLimit(ValidationRule):
+        def __init__(self, context: ValidationContext):
+            super().__init__(context)
+            depths = _summaries(context.document, _depth)
+            for operation in _operations(context.document):
+                if _depth(operation.selection_set, depths) > max_depth:
+                    name = operation.name.value if operation.name else "anonymous"
+                    context.report_error(
                         GraphQLError(
-                            f"The operation is too costly: an estimated {cost} fields, at "
-                            f"most {self.max_cost}. Ask for fewer items (`first`) or fields.",
+                            f"'{name}' exceeds maximum operation depth of {max_depth}",
                             operation,
-                            extensions={
-                                "code": "QUERY_TOO_COSTLY",
-                                "cost": cost,
-                                "maxCost": self.max_cost,
-                            },
                         )
-                    ],
-                )
-        yield
+                    )
+
+    return DepthLimit
+
+
+def alias_limit(max_aliases: int) -> type[ValidationRule]:
+    class AliasLimit(ValidationRule):
+        def __init__(self, context: ValidationContext):
+            super().__init__(context)
+            counts = _summaries(context.document, _aliases)
+            total = sum(_aliases(o.selection_set, counts) for o in _operations(context.document))
+            if total > max_aliases:
+                found = f"{total}" if total < CEILING else f"Over {CEILING}"
+                context.report_error(GraphQLError(f"{found} aliases found. Allowed: {max_aliases}"))
+
+    return AliasLimit

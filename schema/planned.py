@@ -19,7 +19,6 @@ import asyncio
 import inspect
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -33,13 +32,13 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     get_operation_ast,
-    parse,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import PermissionExtension
 
 from schema.operation_log import current_operation
+from schema.parsing import CACHED_LENGTH
 from schema.permissions import IsAuthenticated
 
 
@@ -222,10 +221,15 @@ class Planner:
         return _resolver(function, "info" in parameters), resolver.is_async, authenticated
 
 
-@lru_cache(maxsize=256)
-def _plan(strawberry_schema, query: str, operation_name: str | None) -> Selection | None:
-    """The plan of a query document (by its text), or None where it cannot have one."""
-    operation = get_operation_ast(parse(query), operation_name)
+_plans: dict[tuple, Selection | None] = {}
+PLANS_KEPT = 256
+
+
+def _plan(strawberry_schema, document, operation_name: str | None) -> Selection | None:
+    """The plan of a parsed query, or None where it cannot have one. Planning stops at
+    the first fragment, repeated key or unknown kind of field, so it takes time linear
+    in the document at worst."""
+    operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         return None
     try:
@@ -233,6 +237,19 @@ def _plan(strawberry_schema, query: str, operation_name: str | None) -> Selectio
         return Planner(strawberry_schema).selection(operation.selection_set, root)
     except Unplannable:
         return None
+
+
+def plan_of(context) -> Selection | None:
+    """The plan of the operation, remembered by its text for short documents."""
+    query = context.query
+    if not isinstance(query, str) or len(query) > CACHED_LENGTH:
+        return _plan(context.schema, context.graphql_document, context.operation_name)
+    key = (id(context.schema), query, context.operation_name)
+    if key not in _plans:
+        if len(_plans) >= PLANS_KEPT:
+            del _plans[next(iter(_plans))]
+        _plans[key] = _plan(context.schema, context.graphql_document, context.operation_name)
+    return _plans[key]
 
 
 class Execution:
@@ -321,7 +338,7 @@ class PlannedExecution(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.result is None and context.graphql_document is not None:
-            selection = _plan(context.schema, context.query, context.operation_name)
+            selection = plan_of(context)
             if selection is not None:
                 data = await self._run(selection)
                 if data is not None:

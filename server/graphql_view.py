@@ -1,17 +1,63 @@
-"""Strawberry's ASGI view, given our request context and our own GraphiQL page."""
+"""Strawberry's ASGI view, given our request context, our own GraphiQL page, live
+updates (server/live.py) and GraphQL over HTTP's rules (server/requests.py): every
+answer is JSON, in the media type the client accepts, and no request can make it fail
+in a way that closes the connection."""
 
+import asyncio
+import json
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.context import Context
+from schema.errors import GENERIC_MESSAGE, INTERNAL
 from server import live
+from server.requests import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    Refusal,
+    decode_json,
+    graphql_request,
+    is_json,
+    query_string_request,
+    refused,
+    response_media_type,
+)
 from services.quotes import quote_key
+
+log = logging.getLogger("octopods.errors")
+
+# Bodies this long are decoded in a worker thread, so the event loop goes on meanwhile.
+DECODED_ASIDE = 64 * 1024
+
+
+def _refusal(error: HTTPException) -> Refusal:
+    """Strawberry's own refusals, in our terms."""
+    if error.status_code == 405:
+        return Refusal(error.reason, 405, headers={"Allow": "GET, POST"})
+    return Refusal(error.reason, error.status_code)
+
+
+def _is_request_error(response_data) -> bool:
+    """No data and no error at a field: the request could not run at all."""
+    if not isinstance(response_data, dict):
+        return False
+    errors = response_data.get("errors") or []
+    return (
+        response_data.get("data") is None
+        and bool(errors)
+        and not any("path" in error for error in errors)
+    )
 
 
 class BillingGraphQL(GraphQL):
@@ -51,6 +97,32 @@ class BillingGraphQL(GraphQL):
         # React and GraphiQL from a CDN and so stays on "Loading..." offline.
         return self.render_ide()
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        media_type = response_media_type(request.headers.get("accept"))
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = refused(_refusal(error), media_type)
+        except Refusal as refusal:
+            response = refused(refusal, media_type)
+        except Exception:
+            request_id = scope["state"]["request_id"]
+            log.exception("unexpected error request_id=%s", request_id)
+            refusal = Refusal(GENERIC_MESSAGE, 500, INTERNAL)
+            response = refused(refusal, media_type)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """WebSocket messages (bodies go through parse_http_body): too deep is not JSON."""
+        try:
+            return decode_json(data)
+        except Refusal as refusal:
+            raise json.JSONDecodeError(refusal.message, str(data)[:100], 0) from None
+
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(
             db=request.app.state.db,
@@ -62,3 +134,39 @@ class BillingGraphQL(GraphQL):
             quote_key=self.quote_key,
             instance=self.instance,
         )
+
+    async def get_sub_response(self, request: Request) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = response_media_type(request.headers.get("accept"))
+        return sub_response
+
+    async def parse_http_body(self, request) -> GraphQLRequestData:
+        if request.method == "GET":
+            return query_string_request(dict(request.query_params))
+        if not is_json(request.content_type):
+            raise Refusal("Send the request as Content-Type: application/json.", 415)
+        body = await request.get_body()
+        if len(body) > DECODED_ASIDE:
+            return graphql_request(await asyncio.to_thread(decode_json, body))
+        return graphql_request(decode_json(body))
+
+    async def execute_single(self, request, request_adapter, *args, **kwargs):
+        try:
+            return await super().execute_single(request, request_adapter, *args, **kwargs)
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                raise Refusal(error.reason, 405, headers={"Allow": "POST"}) from None
+            raise
+
+    def create_response(self, response_data, sub_response: Response) -> Response:
+        media_type = getattr(sub_response, "media_type", None) or JSON
+        status = sub_response.status_code or 200
+        if media_type == GRAPHQL_RESPONSE and _is_request_error(response_data):
+            codes = {(e.get("extensions") or {}).get("code") for e in response_data["errors"]}
+            status = 500 if INTERNAL in codes else 400
+            response_data = {k: v for k, v in response_data.items() if k != "data"}
+        response = Response(self.encode_json(response_data), status, media_type=media_type)
+        response.headers.raw.extend(sub_response.headers.raw)
+        response.headers["vary"] = "Accept"
+        response.background = sub_response.background
+        return response

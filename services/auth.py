@@ -39,6 +39,22 @@ def user_id_from_header(secret: str, authorization: str | None) -> int:
     except jwt.InvalidTokenError:
         raise _refused("The token is not valid.") from None
     subject = claims["sub"]
-    if not isinstance(subject, str) or not subject.isdigit():
+    if not _is_user_id(subject):
         raise _refused("The token is not valid.")
     return int(subject)
+
+
+MAX_USER_ID = 2**31 - 1  # the database's id range
+
+
+def _is_user_id(subject: object) -> bool:
+    """A user id exactly as issue_token writes it: ASCII digits, no sign, no spaces, no
+    leading zero, within the database's ids (str.isdigit alone takes "٣" as 3)."""
+    return (
+        isinstance(subject, str)
+        and 0 < len(subject) <= 10
+        and subject.isascii()
+        and subject.isdigit()
+        and subject[0] != "0"
+        and int(subject) <= MAX_USER_ID
+    )

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from services.accounts import create_account
@@ -20,11 +21,18 @@ USERS = {
 }
 
 
+# Seeds wait for one another, so the second finds the first's data instead of inserting
+# the same users again (SQLite's writers already do: BEGIN IMMEDIATE).
+SEED_LOCK = 0x5EED
+
+
 async def seed(db: Database, now: datetime) -> bool:
     """Insert the demo data; False (and nothing written) if it is already there."""
     today = now.date()
     first_of_month = midnight(today.replace(day=1))
     async with db.transaction() as session:
+        if not db.is_sqlite:
+            await session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=SEED_LOCK))
         if (await session.exec(select(User).where(User.email == "ada@acme.test"))).first():
             return False
         users = {email: User(email=email, name=name) for email, name in USERS.items()}

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./octopods.db"
 DEVELOPMENT_JWT_SECRET = "octopods-development-secret-not-for-production"  # noqa: S105
+MIN_SECRET_BYTES = 32  # HS256's key: anything shorter can be guessed offline from a token
 
 
 class ConfigError(Exception):
@@ -15,9 +16,13 @@ class ConfigError(Exception):
 
 
 def parse_instant(text: str) -> datetime:
-    """An ISO 8601 instant; one without a zone is taken as UTC."""
+    """An ISO 8601 instant; one without a zone is taken as UTC. ValueError if it is not
+    one, or falls outside the years 1–9999 once in UTC."""
     value = datetime.fromisoformat(text.strip())
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is outside the years 1 to 9999 in UTC") from None
 
 
 def default_instance() -> str:
@@ -36,6 +41,23 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
     if value < 0:
         raise ConfigError(f"{name} must not be negative, got {raw!r}")
     return value
+
+
+def _check_production_secret(secret: str) -> None:
+    """Production signs tokens with a secret of its own, long enough not to be guessed."""
+    if not secret:
+        raise ConfigError("OCTOPODS_JWT_SECRET must be set when OCTOPODS_ENV=production")
+    if secret == DEVELOPMENT_JWT_SECRET:
+        raise ConfigError(
+            "OCTOPODS_JWT_SECRET is the development default, which anyone can read; "
+            "set a secret of your own when OCTOPODS_ENV=production"
+        )
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"OCTOPODS_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes when "
+            f"OCTOPODS_ENV=production (it has {len(secret.encode())}); "
+            "for example: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
 
 
 @dataclass(frozen=True)
@@ -63,9 +85,9 @@ class Settings:
         env = environ.get("OCTOPODS_ENV", "development").strip() or "development"
         if env not in ("development", "production"):
             raise ConfigError(f"OCTOPODS_ENV must be development or production, got {env!r}")
-        secret = environ.get("OCTOPODS_JWT_SECRET", "")
-        if env == "production" and not secret:
-            raise ConfigError("OCTOPODS_JWT_SECRET must be set when OCTOPODS_ENV=production")
+        secret = environ.get("OCTOPODS_JWT_SECRET", "").strip()
+        if env == "production":
+            _check_production_secret(secret)
         clock = environ.get("OCTOPODS_TEST_CLOCK", "").strip()
         if clock and env == "production":
             raise ConfigError("OCTOPODS_TEST_CLOCK is refused when OCTOPODS_ENV=production")

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.events import pending
@@ -74,6 +74,11 @@ class Database:
     def session(self) -> AsyncSession:
         """A session for reading; use it as `async with db.session() as session:`."""
         return AsyncSession(self.engine, expire_on_commit=False)
+
+    def migrating(self) -> AsyncConnection:
+        """A connection whose transactions take the write lock, like a writer's: on
+        SQLite BEGIN IMMEDIATE is what makes a migration's DDL one transaction."""
+        return self._writer.connect()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -151,3 +151,57 @@ async def test_a_token_printed_today_still_works_with_a_test_clock_in_another_ye
     response = await api.post(VIEWER, as_user=None, headers={"Authorization": f"Bearer {token}"})
 
     assert response.json()["data"]["viewer"]["email"] == "gus@globex.test"
+
+
+def _arabic_indic(number: int) -> str:
+    return str(number).translate({ord(d): 0x0660 + int(d) for d in "0123456789"})
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "arabic-indic digits of ada's id",
+        "fullwidth digits of ada's id",
+        "ada's id with a leading zero",
+        "ada's id with a plus sign",
+        "ada's id with spaces around",
+        "thirty digits",
+        "just past the id range",
+        "zero",
+        "negative",
+        "a decimal",
+        "empty",
+    ],
+)
+async def test_a_signed_token_whose_sub_is_not_a_plain_user_id_is_unauthenticated(api, db, subject):
+    ada = await user_id(db, "ada@acme.test")
+    sub = {
+        "arabic-indic digits of ada's id": _arabic_indic(ada),
+        "fullwidth digits of ada's id": str(ada).translate(
+            {ord("0") + d: 0xFF10 + d for d in range(10)}
+        ),
+        "ada's id with a leading zero": f"0{ada}",
+        "ada's id with a plus sign": f"+{ada}",
+        "ada's id with spaces around": f" {ada} ",
+        "thirty digits": "1" * 30,
+        "just past the id range": str(2**31),
+        "zero": "0",
+        "negative": "-1",
+        "a decimal": f"{ada}.0",
+        "empty": "",
+    }[subject]
+    exp = datetime.now(UTC) + timedelta(hours=1)
+    token = jwt.encode({"sub": sub, "exp": exp}, SECRET, algorithm="HS256")
+
+    response = await api.post(VIEWER, as_user=None, headers={"Authorization": f"Bearer {token}"})
+
+    assert_unauthenticated(response, "viewer")
+
+
+async def test_a_token_in_the_url_is_ignored(api, db):
+    token = issue_token(SECRET, await user_id(db, "ada@acme.test"))
+    query = {"access_token": token, "token": token, "authorization": f"Bearer {token}"}
+
+    response = await api.client.post("/graphql", params=query, json={"query": VIEWER})
+
+    assert_unauthenticated(response, "viewer")

@@ -1,8 +1,11 @@
 """The demo data (SPEC §8), relative to the server's clock at seeding time."""
 
+import asyncio
+
 import pytest
 
 from services.demo import seed
+from services.persistence.database import Database
 from services.settings import parse_instant
 from tests.api.lookups import account_ids
 from tests.api.more_operations import ACCOUNT_DETAILS
@@ -139,3 +142,17 @@ async def test_seeding_again_at_a_later_clock_changes_nothing(api, db):
     await seed(db, parse_instant("2027-02-10T09:00:00Z"))
 
     assert await snapshot(db) == before
+
+
+async def test_concurrent_seeds_insert_once_and_the_others_find_it_there(db, database_url):
+    now = parse_instant("2026-11-15T12:00:00Z")
+    others = [Database(database_url) for _ in range(3)]
+    try:
+        inserted = await asyncio.gather(seed(db, now), *(seed(other, now) for other in others))
+    finally:
+        for other in others:
+            await other.dispose()
+
+    assert sorted(inserted) == [False, False, False, True]
+    assert await count(db, "users") == 3
+    assert await count(db, "invoices") == 1

@@ -2,11 +2,14 @@
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import jwt
+import pytest
+from sqlalchemy.engine import make_url
 
 from tests.support.snapshot import snapshot
 
@@ -104,3 +107,114 @@ def test_several_workers_on_sqlite_are_refused(tmp_path):
 
     assert done.returncode == 2
     assert "--workers needs PostgreSQL" in done.stderr
+
+
+def elsewhere(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """`octopods` run in another folder, on the default database (./octopods.db)."""
+    environment = {**os.environ, **env}
+    for name in ("DATABASE_URL", "OCTOPODS_TEST_CLOCK", "OCTOPODS_ENV"):
+        if name not in env:
+            environment.pop(name, None)
+    return subprocess.run(
+        [OCTOPODS, *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=folder,
+        timeout=60,
+        check=False,
+    )
+
+
+COMMANDS_ON_THE_DATABASE = [
+    ("token", "ada@acme.test"),
+    ("seed",),
+    ("bill",),
+    ("serve", "--port", "1"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS_ON_THE_DATABASE)
+def test_a_command_on_a_missing_database_says_so_in_one_line_and_creates_nothing(tmp_path, command):
+    result = elsewhere(tmp_path, *command)
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert str(tmp_path / "octopods.db") in line
+    assert "octopods migrate" in line
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [("token", "ada@acme.test"), ("serve", "--port", "1")])
+def test_a_command_on_an_unmigrated_database_says_so_in_one_line(tmp_path, command):
+    (tmp_path / "octopods.db").touch()
+
+    result = elsewhere(tmp_path, *command)
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert "no tables" in line
+    assert "octopods migrate" in line
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["octopods.db"]
+
+
+def test_a_command_on_a_database_behind_our_migrations_says_so(tmp_path):
+    assert elsewhere(tmp_path, "migrate").returncode == 0
+    with sqlite3.connect(tmp_path / "octopods.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0001'")
+
+    result = elsewhere(tmp_path, "token", "ada@acme.test")
+
+    assert result.returncode == 2
+    assert "octopods migrate" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_migrate_creates_the_missing_database(tmp_path):
+    result = elsewhere(tmp_path, "migrate")
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "octopods.db").exists()
+    assert elsewhere(tmp_path, "token", "ada@acme.test").returncode == 1  # no such user yet
+
+
+@pytest.mark.parametrize(
+    ("command", "secret"),
+    [
+        (("serve", "--port", "1"), "s" * 31),
+        (("token", "ada@acme.test"), ""),
+        (("token", "ada@acme.test"), "   "),
+        (("token", "ada@acme.test"), "octopods-development-secret-not-for-production"),
+    ],
+)
+def test_production_exits_2_naming_the_secret_when_it_is_weak(tmp_path, command, secret):
+    result = elsewhere(tmp_path, *command, OCTOPODS_ENV="production", OCTOPODS_JWT_SECRET=secret)
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert "OCTOPODS_JWT_SECRET" in line
+
+
+def test_production_refuses_to_seed_demo_users(tmp_path):
+    assert elsewhere(tmp_path, "migrate").returncode == 0
+
+    result = elsewhere(tmp_path, "seed", OCTOPODS_ENV="production", OCTOPODS_JWT_SECRET="s" * 40)
+
+    assert result.returncode == 2
+    assert "OCTOPODS_ENV=production" in result.stderr
+    with sqlite3.connect(tmp_path / "octopods.db") as connection:
+        assert connection.execute("SELECT count(*) FROM users").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_postgresql_psycopg_url_works(db, database_url):
+    psycopg_url = make_url(database_url).set(drivername="postgresql+psycopg")
+    url = psycopg_url.render_as_string(hide_password=False)
+
+    assert octopods("migrate", database_url=url).returncode == 0
+    seeded = octopods("seed", database_url=url, clock="2026-11-15T12:00:00Z")
+    assert seeded.returncode == 0, seeded.stderr
+    token = octopods("token", "ada@acme.test", database_url=url)
+    assert token.returncode == 0, token.stderr
+    assert token.stdout.count(".") == 2

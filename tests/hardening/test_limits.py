@@ -121,15 +121,20 @@ async def test_graphiql_is_served_in_development(api):
     assert "graphiql" in response.text.lower()
 
 
-async def test_malformed_requests_get_a_4xx(api):
-    for content, content_type in [
-        (b"{not json", "application/json"),
-        (b'{"query": 5}', "application/json"),
-        (b'{"query": "{ now }", "variables": "x"}', "application/json"),
-        (b"[1, 2]", "application/json"),
-        (b"{ now }", "text/plain"),
+async def test_malformed_requests_are_refused_in_json(api):
+    for content, content_type, status in [
+        (b"{not json", "application/json", 400),
+        (b'{"query": 5}', "application/json", 400),
+        (b'{"query": "{ now }", "variables": "x"}', "application/json", 400),
+        (b"[1, 2]", "application/json", 400),
+        (b"{ now }", "text/plain", 415),
     ]:
-        response = await api.client.post(
-            "/graphql", content=content, headers={"content-type": content_type}
-        )
-        assert 400 <= response.status_code < 500, (content, response.status_code)
+        for accept in ("*/*", "application/graphql-response+json", "application/json"):
+            response = await api.client.post(
+                "/graphql",
+                content=content,
+                headers={"content-type": content_type, "accept": accept},
+            )
+
+            assert response.status_code == status, (content, accept)
+            assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

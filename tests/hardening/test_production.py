@@ -1,4 +1,5 @@
-"""Production mode: no GraphiQL, no introspection, no test clock; CORS; probes."""
+"""Production mode: no GraphiQL, no introspection, no suggestions, no test clock, no weak
+secret; CORS; probes."""
 
 import pytest
 from graphql import get_introspection_query
@@ -82,3 +83,104 @@ async def test_readyz_follows_the_database(apis, db):
         assert (await unreachable.client.get("/healthz")).status_code == 200
     finally:
         await down.close()
+
+
+STRONG = "a-production-secret-of-forty-bytes-long!"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "",
+        "   ",
+        "\n",
+        "s" * 31,
+        "  " + "s" * 31 + "  \n",
+        "octopods-development-secret-not-for-production",
+        " octopods-development-secret-not-for-production\n",
+    ],
+)
+def test_production_refuses_a_missing_short_or_development_secret(secret):
+    with pytest.raises(ConfigError, match="OCTOPODS_JWT_SECRET"):
+        Settings.from_env({"OCTOPODS_ENV": "production", "OCTOPODS_JWT_SECRET": secret})
+
+
+@pytest.mark.parametrize("secret", ["s" * 32, "é" * 16, f"  {STRONG}\n"])
+def test_production_takes_a_secret_of_32_bytes_or_more_trimmed(secret):
+    settings = Settings.from_env({"OCTOPODS_ENV": "production", "OCTOPODS_JWT_SECRET": secret})
+
+    assert settings.jwt_secret == secret.strip()
+
+
+def test_development_still_starts_with_its_default_or_a_short_secret():
+    assert Settings.from_env({}).jwt_secret == "octopods-development-secret-not-for-production"
+    assert Settings.from_env({"OCTOPODS_JWT_SECRET": "short"}).jwt_secret == "short"
+
+
+MISSPELT = [
+    ("{ plan { code } }", None),
+    ("{ plans { cod } }", None),
+    ("{ plans { monthlyCost(quantty: 1) { amount } } }", None),
+    ("query($q: Strin) { now }", None),
+    ("{ plans { ... on Plann { code } } }", None),
+    (
+        "mutation($i: SubscribeProductInput!) { subscribeProduct(input: $i) { errors { code } } }",
+        {"i": {"accountId": "x", "planCode": "OMNICHANNL", "quantity": 1}},
+    ),
+    (
+        "mutation($i: SubscribeProductInput!) { subscribeProduct(input: $i) { errors { code } } }",
+        {"i": {"accountId": "x", "planCod": "OMNICHANNEL", "quantity": 1}},
+    ),
+    (
+        'mutation { subscribeProduct(input: {accountId: "x", planCode: OMNICHANNL, quantity: 1})'
+        " { errors { code } } }",
+        None,
+    ),
+]
+
+
+async def messages_of(api, query: str, variables: dict | None) -> str:
+    body = await api.gql(query, variables, as_user="ada@acme.test")
+    assert body["errors"], body
+    return " ".join(error["message"] for error in body["errors"])
+
+
+@pytest.mark.parametrize(("query", "variables"), MISSPELT)
+async def test_production_suggests_no_names(apis, query, variables):
+    api = await production(apis, seed=True)
+
+    assert "Did you mean" not in await messages_of(api, query, variables)
+
+
+@pytest.mark.parametrize(("query", "variables"), MISSPELT[:1] + MISSPELT[-2:])
+async def test_development_keeps_its_suggestions(api, query, variables):
+    assert "Did you mean" in await messages_of(api, query, variables)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ __type(name: "Subscription") { fields { name } } }',
+        '{ __type(name: "Subscription") { name ... on __Type { fields { name } } } }',
+        '{ __type(name: "Subscription") { name ofType { name } } }',
+        "{ plans { code } __schema { queryType { name } } }",
+    ],
+)
+async def test_production_refuses_any_introspection_of_the_schema(apis, query):
+    api = await production(apis)
+
+    body = await api.gql(query, as_user=None)
+
+    assert body["data"] is None
+    assert "introspection has been disabled" in body["errors"][0]["message"]
+
+
+async def test_production_tells_a_types_name_and_kind_as_errors_do_anyway(apis):
+    api = await production(apis)
+    query = "query($name: String!) { __type(name: $name) { name kind __typename } }"
+
+    known = await api.data(query, {"name": "Subscription"}, as_user=None)
+    unknown = await api.data(query, {"name": "sometype"}, as_user=None)
+
+    assert known == {"__type": {"name": "Subscription", "kind": "OBJECT", "__typename": "__Type"}}
+    assert unknown == {"__type": None}
