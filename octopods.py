@@ -26,8 +26,8 @@ def _with_database(
     database exists and is migrated, creating nothing (an SQLite URL names a file that
     connecting would create). With `may_be_down`, a database that does not answer is
     only warned about."""
+    from migrations.apply import NotReady, Unreachable, check_ready
     from services.persistence.database import Database
-    from services.persistence.migrate import NotReady, Unreachable, check_ready
 
     async def run() -> object:
         db = Database(settings.database_url)
@@ -49,7 +49,7 @@ def _with_database(
 
 
 def migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from services.persistence.migrate import upgrade
+    from migrations.apply import upgrade
 
     _with_database(settings, upgrade, ready=False)
     print("database schema is up to date")

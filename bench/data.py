@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from migrations.apply import upgrade
 from services.accounts import invoice_prefix
 from services.billing.cycle import BillingState, SubscriptionStatus
 from services.billing.invoices import InvoiceDraft, InvoiceLineKind, settle
@@ -25,7 +26,6 @@ from services.billing.proration import price_change
 from services.catalog import PLANS, Plan, PlanCode, plan_for
 from services.permissions import Role
 from services.persistence.database import Database
-from services.persistence.migrate import upgrade
 from services.persistence.tables import (
     Account,
     ChangeAction,

@@ -11,8 +11,8 @@ import os
 import pytest
 import sqlalchemy as sa
 
+from migrations.apply import upgrade
 from services.persistence.database import Database
-from services.persistence.migrate import upgrade
 from tests.support.api import ApiFactory
 from tests.support.snapshot import clean
 

@@ -11,8 +11,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
+from migrations.apply import SCRIPT_LOCATION, alembic_config, upgrade
 from services.persistence.database import Database
-from services.persistence.migrate import SCRIPT_LOCATION, alembic_config, upgrade
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 BROKEN = '''"""Creates a table, adds a column, then fails."""

@@ -12,10 +12,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-import migrations
 from services.persistence.database import Database
 
-SCRIPT_LOCATION = Path(migrations.__file__).resolve().parent
+SCRIPT_LOCATION = Path(__file__).resolve().parent
 VERSION_TABLE = "alembic_version"
 READ_VERSIONS = "SELECT version_num FROM alembic_version"
 
