@@ -51,6 +51,18 @@ def update_button(details: Locator) -> Locator:
     return details.get_by_role("button", name="Update Subscription")
 
 
+def channels(details: Locator, unit: str = "channels") -> Locator:
+    """The details' Connected channels (SPEC §9)."""
+    return details.get_by_role("region", name=f"Connected {unit}")
+
+
+def connect(details: Locator, name: str) -> None:
+    """Connect a channel by name, as an admin does: type it, then Connect."""
+    region = channels(details)
+    region.get_by_label("Channel name").fill(name)
+    region.get_by_role("button", name="Connect", exact=True).click()
+
+
 def shot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=path, full_page=True)

@@ -131,10 +131,10 @@ export function Channels({
         <ol className="channel-list">
           {channels.map((channel) => (
             <li key={channel.id}>
-              <span className="channel-name">{channel.name}</span>
+              <span className="channel-name">{channel.name}</span>{' '}
               <span className="hint">
                 connected <time dateTime={channel.connectedAt}>{formatDate(channel.connectedAt)}</time>
-              </span>
+              </span>{' '}
               {isAdmin && (
                 <button
                   type="button"
