@@ -2,10 +2,8 @@
 details, Connect and Disconnect for admins, their refusals as messages, and a count
 below the connected channels that cannot be sent."""
 
-import json
-
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from services.idempotency import Operation
 from tests.browser.conftest import PHONE
@@ -15,6 +13,7 @@ from tests.browser.ui import (
     channels,
     connect,
     fact,
+    inputs_sent,
     open_details,
     pick,
     scrolls_sideways,
@@ -25,19 +24,6 @@ from tests.browser.ui import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def inputs_sent(page: Page, operation: str) -> list[dict]:
-    """The inputs of the `operation` mutations the page sends, as they leave it."""
-    sent: list[dict] = []
-
-    def record(request) -> None:
-        body = json.loads(request.post_data or "null") if request.method == "POST" else None
-        if isinstance(body, dict) and body.get("operationName") == operation:
-            sent.append(body["variables"]["input"])
-
-    page.on("request", record)
-    return sent
 
 
 def done(region):

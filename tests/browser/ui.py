@@ -1,6 +1,7 @@
 """What a person does on the page, found by role and name as they and screen readers
 find things: never by CSS class."""
 
+import json
 import re
 from pathlib import Path
 
@@ -61,6 +62,19 @@ def connect(details: Locator, name: str) -> None:
     region = channels(details)
     region.get_by_label("Channel name").fill(name)
     region.get_by_role("button", name="Connect", exact=True).click()
+
+
+def inputs_sent(page: Page, operation: str) -> list[dict]:
+    """The inputs of the `operation` mutations the page sends, as they leave it."""
+    sent: list[dict] = []
+
+    def record(request) -> None:
+        body = json.loads(request.post_data or "null") if request.method == "POST" else None
+        if isinstance(body, dict) and body.get("operationName") == operation:
+            sent.append(body["variables"]["input"])
+
+    page.on("request", record)
+    return sent
 
 
 def shot(page: Page, name: str) -> Path:
