@@ -12,6 +12,11 @@ from tests.browser.support import AXE, SCREENSHOTS, Server
 HEADING = "Billing & Subscriptions"
 
 
+def live_status(page: Page) -> Locator:
+    """The line that says whether changes made elsewhere show by themselves."""
+    return page.get_by_role("status").filter(has_text=re.compile("[Ll]ive"))
+
+
 def hold_live_updates(page: Page) -> None:
     """The page's live updates never arrive, as while its socket cannot get through: it
     opens, but no server answers it (call before the page signs in)."""
