@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import PHONE
 from tests.browser.support import stored
 from tests.browser.ui import (
     card,
@@ -14,6 +15,7 @@ from tests.browser.ui import (
     inputs_sent,
     open_details,
     pick,
+    scrolls_sideways,
     serious_accessibility_violations,
     shot,
     sign_in,
@@ -69,6 +71,9 @@ def test_a_price_that_moved_at_midnight_is_shown_afresh_and_confirmed_again(new_
     assert stored(server.database_url)["changes"] == []  # nothing was written
     shot(page, "quote-expired")
     assert serious_accessibility_violations(page) == []
+    page.set_viewport_size(PHONE)
+    shot(page, "phone-quote-expired")
+    assert not scrolls_sideways(page)
     expect(update_button(details)).to_be_enabled()
     reconfirmed = quote_ids(previews)[-1]
 
