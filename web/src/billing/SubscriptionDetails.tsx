@@ -44,6 +44,8 @@ export function SubscriptionDetails({
   const sendingNow = useRef(false); // a second click lands before React re-renders
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const keys = useIntentKeys();
+  // The quote sent for each intended change (see `intent`), sent again on a retry.
+  const quotesSent = useRef(new Map<string, string>());
   // The quote a change was refused for (QUOTE_EXPIRED): its price is no longer on offer.
   const [expiredQuote, setExpiredQuote] = useState<string | null>(null);
   const ids = { select: useId(), note: useId(), heading: useId(), blocked: useId() };
@@ -84,9 +86,17 @@ export function SubscriptionDetails({
   // Below the connected channels: the server would refuse it (UNITS_IN_USE).
   const blocked = quoteFits && quote.blockedByConnectedUnits;
   const disabled = !s.viewerCanUpdate || !changed || sending || !quoteFits || blocked;
-  // One intended change is this pick from this quantity at this price: a double click
-  // or a retry sends the same key, a fresh price (a new quote) a new one.
-  const intent = `${s.id}:${s.quantity}→${chosen}:${quoteFits ? quote.quoteId : ''}`;
+  // One intended change is this pick from this quantity at this price. A double click or
+  // a retry sends the same key and the same quote (the first sent for it: a preview
+  // fetched again meanwhile has a new id for the same price); a new price is a new
+  // intended change, with a key of its own.
+  const intent = quoteFits
+    ? `${s.id}:${s.quantity}→${chosen}:${quote.newMonthlyCost.amount}:${quote.prorationAmount.amount}`
+    : '';
+  const forget = (done: string) => {
+    keys.forget(done);
+    quotesSent.current.delete(done);
+  };
   const unit = s.plan.unitLabel;
   const situation: Situation = {
     planName: s.plan.name,
@@ -105,13 +115,15 @@ export function SubscriptionDetails({
     setSending(true);
     setOutcome(null);
     const seen = quote; // the price the person confirms
+    const quoteId = quotesSent.current.get(intent) ?? seen.quoteId;
+    quotesSent.current.set(intent, quoteId);
     const result = await updateQuantity(
       {
         input: {
           subscriptionId: s.id,
           quantity: chosen,
           expectedQuantity: s.quantity,
-          quoteId: seen.quoteId, // charged exactly this, or refused with QUOTE_EXPIRED
+          quoteId, // charged exactly this, or refused with QUOTE_EXPIRED
           idempotencyKey: keys.keyFor(intent),
         },
       },
@@ -122,10 +134,13 @@ export function SubscriptionDetails({
       setOutcome({ kind: 'problem', problem: problemOf(result.error), from: s.quantity, to: chosen });
     } else if (payload.errors.length > 0) {
       const [refusal] = payload.errors;
-      if (refusal.code === 'IDEMPOTENCY_KEY_REUSED') keys.forget(intent);
-      // The preview of the same pick is fetched again (AFTER_A_CHANGE): a new price, to
-      // confirm again; until it comes, the button waits.
-      if (refusal.code === 'QUOTE_EXPIRED') setExpiredQuote(seen.quoteId);
+      if (refusal.code === 'IDEMPOTENCY_KEY_REUSED') forget(intent);
+      if (refusal.code === 'QUOTE_EXPIRED') {
+        // The preview of the same pick is fetched again (AFTER_A_CHANGE): a new quote,
+        // to confirm again; until it comes, the button waits.
+        forget(intent);
+        setExpiredQuote(quoteId);
+      }
       if (STALE_AFTER.has(refusal.code)) await refresh(); // fetched again, see AFTER_A_CHANGE
       setOutcome({
         kind: 'problem',
@@ -134,7 +149,7 @@ export function SubscriptionDetails({
         to: chosen,
       });
     } else {
-      keys.forget(intent);
+      forget(intent);
       await refresh(); // the card and the invoices show the new quantity before we say so
       setPick(null);
       const line = payload.prorationLine;
