@@ -156,6 +156,22 @@ def operation(name: str) -> str:
     return (OPERATIONS / f"{name}.graphql").read_text()
 
 
+def promote(database_url: str, email: str, account_name: str) -> None:
+    """Make a member an admin of an account, as an admin tool would."""
+    from services.permissions import Role
+    from services.persistence.database import Database
+    from tests.support.factories import set_role
+
+    async def work() -> None:
+        db = Database(database_url)
+        try:
+            await set_role(db, email, account_name, Role.ADMIN)
+        finally:
+            await db.dispose()
+
+    run_async(work)
+
+
 def stored(database_url: str) -> dict[str, list[tuple]]:
     """What the database holds of the demo data's billing, read straight from it."""
     from sqlmodel import select
@@ -163,6 +179,7 @@ def stored(database_url: str) -> dict[str, list[tuple]]:
     from services.persistence.database import Database
     from services.persistence.tables import (
         Account,
+        Channel,
         IdempotencyKey,
         InvoiceLine,
         Subscription,
@@ -189,6 +206,16 @@ def stored(database_url: str) -> dict[str, list[tuple]]:
                         )
                         .join(Account, Account.id == Subscription.account_id)
                         .order_by(Subscription.id)
+                    ),
+                    "channels": await rows(
+                        select(Subscription.plan_code, Channel.name)
+                        .join(Subscription, Subscription.id == Channel.subscription_id)
+                        .order_by(Channel.id)
+                    ),
+                    "connected_units": await rows(
+                        select(Subscription.plan_code, Subscription.connected_units).order_by(
+                            Subscription.id
+                        )
                     ),
                     "changes": await rows(
                         select(

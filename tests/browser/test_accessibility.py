@@ -11,6 +11,8 @@ from tests.browser.conftest import PHONE
 from tests.browser.support import Server
 from tests.browser.ui import (
     card,
+    channels,
+    connect,
     fact,
     open_details,
     pick,
@@ -36,6 +38,9 @@ def views(page: Page, server: Server) -> Iterator[str]:
     pick(details, 5)
     expect(details).to_contain_text(fact("New monthly cost", "$205.00"))
     yield "details"
+    connect(details, "Support inbox")  # taken: refused, nothing written
+    expect(channels(details).get_by_role("alert")).to_be_visible()
+    yield "channel-refused"
     page.get_by_role("link", name=re.compile("^Printable invoice")).click()
     expect(page.get_by_role("heading", name=re.compile("^Invoice "), level=1)).to_be_visible()
     yield "printable-invoice"
@@ -57,7 +62,7 @@ def test_no_view_has_a_serious_accessibility_violation(new_page, shared_server):
         shot(page, view)
         found[view] = serious_accessibility_violations(page)
     assert found == {view: [] for view in found}
-    assert len(found) == 6
+    assert len(found) == 7
 
 
 def test_no_view_scrolls_sideways_on_a_phone(new_page, shared_server):
@@ -101,3 +106,13 @@ def test_the_upgrade_works_with_the_keyboard_alone(new_page, server):
 
     expect(details.get_by_role("status").filter(has_text="Updated")).to_be_visible()
     expect(omnichannel).to_contain_text("5 channels")
+
+    region = channels(details)
+    tab_to(page, region.get_by_label("Channel name"))
+    page.keyboard.type("Sales chat")
+    page.keyboard.press("Enter")
+    expect(region.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+    tab_to(page, region.get_by_role("button", name="Disconnect Sales chat"))
+    page.keyboard.press("Enter")
+    expect(region.get_by_role("status").filter(has_text="Disconnected")).to_be_visible()
+    expect(omnichannel).to_contain_text("1 of 5 channels connected")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
+from services.idempotency import Operation
 from tests.browser.support import stored
 from tests.browser.ui import (
     HEADING,
@@ -131,6 +132,6 @@ def test_ada_subscribes_acme_labs_to_slack_on_a_trial(new_page, server):
     ]
     assert held["pending_lines"] == []
     assert sorted(operation for operation, _ in held["idempotency_keys"]) == [
-        "change_quantity",
-        "subscribe_product",
+        Operation.CHANGE_QUANTITY,
+        Operation.SUBSCRIBE_PRODUCT,
     ]

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.support import operation
 from tests.browser.ui import shot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -49,3 +50,32 @@ def test_graphiql_runs_what_is_typed_without_a_token(new_page, shared_server):
     result = page.get_by_role("region", name="Result Window")
     expect(result).to_contain_text('"now": "2026-11-15T12:00:00Z"')
     expect(result).to_contain_text('"code": "OMNICHANNEL"')
+
+
+def test_graphiql_subscribes_to_the_accounts_live_updates(new_page, server):
+    dashboard = server.gql(operation("Dashboard"), as_user="ada@acme.test")
+    account = dashboard["viewer"]["memberships"][0]["account"]
+    page = new_page()
+    sign_in(page, server, "ada@acme.test")
+    page.goto(f"{server.url}/graphql")  # the token comes along, and goes in connection_init
+    editor = page.get_by_role("region", name="Operation Editor").get_by_role("code")
+    expect(editor).to_contain_text("query Dashboard")
+    editor.click()
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.insert_text(
+        f'subscription Live {{ accountEvents(accountId: "{account["id"]}") '
+        "{ kind subscription { quantity } } }"
+    )
+    page.keyboard.press("ControlOrMeta+Shift+End")
+    page.keyboard.press("Delete")
+    expect(page.get_by_role("tab", name="Live")).to_be_visible()
+    run(page)
+    page.wait_for_timeout(1000)  # the stream is registered
+
+    change = {"input": {"subscriptionId": account["subscriptions"][0]["id"], "quantity": 4}}
+    server.gql(operation("UpdateQuantity"), change, as_user="ada@acme.test")
+
+    result = page.get_by_role("region", name="Result Window")
+    expect(result).to_contain_text('"kind": "QUANTITY_CHANGED"')
+    expect(result).to_contain_text('"quantity": 4')
+    shot(page, "graphiql-subscription")

@@ -151,6 +151,7 @@ def test_a_request_that_fails_keeps_the_pick_and_the_retry_changes_once(new_page
     )
     assert len(sent) == 2
     assert sent[0]["idempotencyKey"] == sent[1]["idempotencyKey"]  # one intended change
+    assert sent[0]["quoteId"] == sent[1]["quoteId"]  # at the price confirmed
     assert len(stored(server.database_url)["changes"]) == 1
 
 

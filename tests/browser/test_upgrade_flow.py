@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from services.idempotency import Operation
 from tests.browser.support import stored
 from tests.browser.ui import (
     card,
@@ -73,4 +74,6 @@ def test_ada_upgrades_omnichannel_from_3_to_5_channels(new_page, server_on_each_
     ]
     assert held["changes"] == [("ada@acme.test", "QUANTITY_CHANGED", 3, 5, Decimal("41.60"))]
     assert held["pending_lines"] == [("PRORATION", PRORATION, Decimal("41.60"))]
-    assert [operation for operation, _key in held["idempotency_keys"]] == ["change_quantity"]
+    assert [operation for operation, _key in held["idempotency_keys"]] == [
+        Operation.CHANGE_QUANTITY
+    ]

@@ -1,6 +1,7 @@
 """What a person does on the page, found by role and name as they and screen readers
 find things: never by CSS class."""
 
+import json
 import re
 from pathlib import Path
 
@@ -9,6 +10,17 @@ from playwright.sync_api import Locator, Page, expect
 from tests.browser.support import AXE, SCREENSHOTS, Server
 
 HEADING = "Billing & Subscriptions"
+
+
+def live_status(page: Page) -> Locator:
+    """The line that says whether changes made elsewhere show by themselves."""
+    return page.get_by_role("status").filter(has_text=re.compile("[Ll]ive"))
+
+
+def hold_live_updates(page: Page) -> None:
+    """The page's live updates never arrive, as while its socket cannot get through: it
+    opens, but no server answers it (call before the page signs in)."""
+    page.route_web_socket(re.compile(r"/graphql$"), lambda socket: None)
 
 
 def sign_in(page: Page, server: Server, email: str, path: str = "/") -> None:
@@ -43,6 +55,31 @@ def pick(details: Locator, quantity: int) -> None:
 
 def update_button(details: Locator) -> Locator:
     return details.get_by_role("button", name="Update Subscription")
+
+
+def channels(details: Locator, unit: str = "channels") -> Locator:
+    """The details' Connected channels (SPEC §9)."""
+    return details.get_by_role("region", name=f"Connected {unit}")
+
+
+def connect(details: Locator, name: str) -> None:
+    """Connect a channel by name, as an admin does: type it, then Connect."""
+    region = channels(details)
+    region.get_by_label("Channel name").fill(name)
+    region.get_by_role("button", name="Connect", exact=True).click()
+
+
+def inputs_sent(page: Page, operation: str) -> list[dict]:
+    """The inputs of the `operation` mutations the page sends, as they leave it."""
+    sent: list[dict] = []
+
+    def record(request) -> None:
+        body = json.loads(request.post_data or "null") if request.method == "POST" else None
+        if isinstance(body, dict) and body.get("operationName") == operation:
+            sent.append(body["variables"]["input"])
+
+    page.on("request", record)
+    return sent
 
 
 def shot(page: Page, name: str) -> Path:

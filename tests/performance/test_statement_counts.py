@@ -14,6 +14,8 @@ DASHBOARD = (OPERATIONS / "Dashboard.graphql").read_text()
 PREVIEW_COST = (OPERATIONS / "PreviewCost.graphql").read_text()
 UPDATE_QUANTITY = (OPERATIONS / "UpdateQuantity.graphql").read_text()
 INVOICE_PRINT = (OPERATIONS / "InvoicePrint.graphql").read_text()
+SUBSCRIPTION_CHANNELS = (OPERATIONS / "SubscriptionChannels.graphql").read_text()
+CONNECT_CHANNEL = (OPERATIONS / "ConnectChannel.graphql").read_text()
 OWNER = "olga@busy.test"
 SUBSCRIBED = datetime(2025, 1, 1, 9, tzinfo=UTC)
 
@@ -99,3 +101,25 @@ async def test_a_printable_invoice_costs_a_fixed_number_of_statements(apis, db, 
     assert data["node"]["number"]
     # viewer with memberships; the invoice; its subscription (with pending lines); its lines
     assert len(sent) == 4, "\n\n".join(sent)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_connected_channels_cost_three_statements(apis, db, size):
+    """The page reads them when a subscription's details open, not with the dashboard,
+    which keeps its four statements: the card needs only `connectedUnits`."""
+    api, subscriptions = await server_with_data(apis, db, **SIZES[size])
+    names = ["Support inbox", "Sales chat"]  # every slot of one subscription
+    for subscription_id in subscriptions:
+        for name in names:
+            connect = {"input": {"subscriptionId": subscription_id, "name": name}}
+            answer = await api.data(CONNECT_CHANNEL, connect, as_user=OWNER)
+            assert answer["connectChannel"]["errors"] == []
+
+    with statements(api.app.state.db.engine) as sent:
+        data = await api.data(
+            SUBSCRIPTION_CHANNELS, {"subscriptionId": subscriptions[-1]}, as_user=OWNER
+        )
+
+    assert [channel["name"] for channel in data["subscription"]["channels"]] == names
+    # viewer with memberships; the subscription; its channels
+    assert len(sent) == 3, "\n\n".join(sent)

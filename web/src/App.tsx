@@ -3,6 +3,7 @@ import { Provider } from 'urql';
 import { forgetToken, storeToken, storedToken } from './auth';
 import { BillingPage } from './billing/BillingPage';
 import { makeClient } from './client';
+import { LiveContext } from './live';
 import { PrintableInvoice } from './invoice/PrintableInvoice';
 import { routeOf, usePathname } from './routes';
 import { SignIn } from './SignIn';
@@ -35,12 +36,14 @@ export function App() {
     );
   }
   return (
-    <Provider value={client}>
-      {route.page === 'invoice' ? (
-        <PrintableInvoice invoiceId={route.invoiceId} />
-      ) : (
-        <BillingPage onSignOut={() => signOut('You have signed out.')} />
-      )}
+    <Provider value={client.urql}>
+      <LiveContext.Provider value={client.live}>
+        {route.page === 'invoice' ? (
+          <PrintableInvoice invoiceId={route.invoiceId} />
+        ) : (
+          <BillingPage onSignOut={() => signOut('You have signed out.')} />
+        )}
+      </LiveContext.Provider>
     </Provider>
   );
 }

@@ -1,5 +1,5 @@
 import type { CombinedError } from 'urql';
-import { units } from './format';
+import { plural, units } from './format';
 
 /**
  * What the page tells a person when the API refuses or cannot be reached: every code,
@@ -43,8 +43,10 @@ export interface Situation {
   pick?: number;
   minQuantity?: number;
   maxQuantity?: number;
-  /** Channels connected to the subscription (SPEC §9), once the API says. */
+  /** Channels connected to the subscription (SPEC §9). */
   connectedUnits?: number;
+  /** The channel name the person sent to Connect, as typed. */
+  channelName?: string;
   accountName?: string;
 }
 
@@ -52,6 +54,9 @@ type Say = (problem: Problem, s: Situation) => string;
 
 const count = (s: Situation, n: number | undefined) =>
   n === undefined ? undefined : units(n, s.unitLabel ?? 'channel');
+
+/** Names are compared as the server counts them: trimmed, in characters. */
+const MAX_CHANNEL_NAME = 100;
 
 const later = (p: Problem) =>
   p.retryAfterSeconds ? `in ${p.retryAfterSeconds} second${p.retryAfterSeconds === 1 ? '' : 's'}` : 'in a moment';
@@ -76,21 +81,30 @@ const REFUSALS: Record<RefusalCode, Say> = {
     `This account already has ${s.planName ?? 'this product'}. To add more, change its count under Active Subscriptions.`,
   IDEMPOTENCY_KEY_REUSED: () =>
     'This request clashed with an earlier one and was not made. Choose the button again.',
-  NO_FREE_SLOT: () =>
-    'Every slot is taken. Raise the count in Update channel count first, then connect the channel.',
+  NO_FREE_SLOT: (_p, s) =>
+    (s.quantity !== undefined
+      ? `Every slot is filled: ${s.connectedUnits ?? s.quantity} of ${count(s, s.quantity)} connected. `
+      : 'Every slot is filled. ') +
+    `Raise the count in Update channel count first (or disconnect one), then choose Connect again.`,
   UNITS_IN_USE: (p, s) => {
     if (s.connectedUnits === undefined || s.pick === undefined) return p.message;
     const extra = s.connectedUnits - s.pick;
     return (
-      `${count(s, s.connectedUnits)} are connected. Disconnect ${extra} of them first, ` +
-      `then lower the count to ${s.pick}.`
+      `${count(s, s.connectedUnits)} are connected. Disconnect ${extra} of them ` +
+      `under Connected ${plural(s.unitLabel ?? 'channel')} first, then lower the count to ${s.pick}.`
     );
   },
-  INVALID_CHANNEL_NAME: () =>
-    'Give the channel a name of 1 to 100 characters that no other channel of this subscription uses.',
+  INVALID_CHANNEL_NAME: (_p, s) => {
+    const unit = s.unitLabel ?? 'channel';
+    const name = s.channelName?.trim();
+    const length = name === undefined ? 0 : [...name].length;
+    if (name === undefined || length === 0) return `Type the ${unit}'s name (1 to ${MAX_CHANNEL_NAME} characters), then choose Connect.`;
+    if (length > MAX_CHANNEL_NAME) return `A name can have at most ${MAX_CHANNEL_NAME} characters; this one has ${length}. Shorten it, then choose Connect.`;
+    return `“${name}” is already connected to ${s.planName ?? 'this subscription'}. Give the new ${unit} another name.`;
+  },
   QUOTE_EXPIRED: () =>
-    'The price shown is out of date (it holds for 15 minutes, and only while nothing else changes). ' +
-    'Nothing was charged. Check the new cost and choose the button again.',
+    'The price changed since you saw it (a price holds for 15 minutes, and only while nothing else changes). ' +
+    'Nothing was charged. Check the new price and choose Update Subscription again.',
   RATE_LIMITED: (p) => `Too many requests in a short time. Nothing was changed; try again ${later(p)}.`,
   SERVICE_UNAVAILABLE: (p) =>
     `Billing is unavailable right now. Nothing was changed; try again ${later(p)}.`,

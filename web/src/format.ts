@@ -31,10 +31,21 @@ export const formatPeriod = (start: string, end: string): string =>
 /** "3,000" */
 export const formatCount = (n: number): string => whole.format(n);
 
+/** "channels", "WhatsApp Business numbers" */
+export const plural = (unitLabel: string): string => `${unitLabel}s`;
+
 /** "1 channel", "5 channels", "2 WhatsApp Business numbers" */
 export function units(quantity: number, unitLabel: string): string {
-  return `${formatCount(quantity)} ${quantity === 1 ? unitLabel : `${unitLabel}s`}`;
+  return `${formatCount(quantity)} ${quantity === 1 ? unitLabel : plural(unitLabel)}`;
 }
+
+/** Connected/total slots (SPEC §9): "1 of 3 channels connected" */
+export function slots(connected: number, quantity: number, unitLabel: string): string {
+  return `${formatCount(connected)} of ${units(quantity, unitLabel)} connected`;
+}
+
+/** "Channels", "WhatsApp Business numbers": a unit label at the start of a sentence */
+export const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** min..max, both included */
 export function range(min: number, max: number): number[] {

@@ -4,8 +4,9 @@
  * a CDN. Whatever the Headers tab holds is sent with each request; a person signed in
  * on the page in this tab finds their token there already.
  *
- * Live updates (SPEC §11) plug in here: createGraphiQLFetcher's `subscriptionUrl`
- * (ws(s)://<host>/graphql), with the token in the connection's init payload.
+ * Subscriptions (SPEC §11) go over graphql-ws to ws(s)://<this host>/graphql; the
+ * toolkit sends the Headers tab as the connection's init payload, which is where the
+ * server reads the token ({"Authorization": "Bearer …"}).
  */
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
@@ -23,6 +24,9 @@ const DEFAULT_QUERY = `# Octopods Billing, the API of Billing & Subscriptions.
 # Get one with: .venv/bin/octopods token ada@acme.test
 # Or sign in on the page (/), then open /graphql in
 # the same tab: the token is filled in.
+#
+# Live updates: subscription { accountEvents(accountId: "<an
+# account's id>") { kind at subscription { quantity } } }
 
 query Dashboard {
   now
@@ -40,12 +44,14 @@ query Dashboard {
 `;
 
 const token = storedToken();
+const { protocol, host } = window.location;
+const subscriptionUrl = `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/graphql`;
 const headers = JSON.stringify(token ? { Authorization: `Bearer ${token}` } : {}, null, 2);
 
 createRoot(document.getElementById('graphiql')!).render(
   <StrictMode>
     <GraphiQL
-      fetcher={createGraphiQLFetcher({ url: '/graphql' })}
+      fetcher={createGraphiQLFetcher({ url: '/graphql', subscriptionUrl })}
       defaultQuery={DEFAULT_QUERY}
       initialHeaders={headers}
       defaultEditorToolsVisibility="headers"

@@ -1,5 +1,8 @@
-import { useState } from 'react';
-import { formatCount } from '../format';
+import { useEffect, useState } from 'react';
+import { useSubscription } from 'urql';
+import { formatCount, formatMoment } from '../format';
+import { AccountEventsDocument } from '../gql/graphql';
+import { useLive, useLiveState, type LiveState } from '../live';
 import { ExpandIntegration } from './ExpandIntegration';
 import { Invoices } from './Invoices';
 import { SubscriptionCard } from './SubscriptionCard';
@@ -12,6 +15,18 @@ export function AccountView({ membership, refresh }: { membership: Membership; r
   const [openId, setOpenId] = useState<string | null>(null);
   const open = account.subscriptions.find((s) => s.id === openId);
 
+  // Live updates (SPEC §11): each event of this account, RESYNC included, reads
+  // everything on screen afresh; the person's unsent pick stays as it is.
+  const live = useLive();
+  const liveState = useLiveState(live);
+  const [{ data: event }] = useSubscription({ query: AccountEventsDocument, variables: { accountId: account.id } });
+  const [lastChange, setLastChange] = useState<string | null>(null);
+  useEffect(() => {
+    if (!event) return;
+    live.refetchAll();
+    if (event.accountEvents.kind !== 'RESYNC') setLastChange(event.accountEvents.at);
+  }, [event, live]);
+
   return (
     <>
       <p className="account-summary">
@@ -19,6 +34,7 @@ export function AccountView({ membership, refresh }: { membership: Membership; r
         {isAdmin ? '' : ' (read only)'} · Messaging allowance:{' '}
         <strong>{formatCount(account.messagingAllowance)} messages a month</strong>
       </p>
+      <LiveStatus state={liveState} lastChange={lastChange} />
 
       <section aria-labelledby="active-subscriptions">
         <h2 id="active-subscriptions">Active Subscriptions</h2>
@@ -51,5 +67,27 @@ export function AccountView({ membership, refresh }: { membership: Membership; r
       <ExpandIntegration account={account} isAdmin={isAdmin} refresh={refresh} />
       <Invoices account={account} />
     </>
+  );
+}
+
+const SAY: Record<LiveState, string> = {
+  idle: 'Live updates are starting.',
+  connecting: 'Connecting for live updates…',
+  live: 'Live: changes made elsewhere appear here by themselves.',
+  reconnecting: 'Live updates paused: reconnecting… Changes made meanwhile will appear when they resume.',
+};
+
+/** Whether changes made elsewhere show by themselves, and when the last one came. */
+function LiveStatus({ state, lastChange }: { state: LiveState; lastChange: string | null }) {
+  return (
+    <p className={`live live-${state}`} role="status">
+      {SAY[state]}
+      {state === 'live' && lastChange && (
+        <>
+          {' '}
+          Last change: <time dateTime={lastChange}>{formatMoment(lastChange)}</time>.
+        </>
+      )}
+    </p>
   );
 }

@@ -2,8 +2,26 @@ import { useId } from 'react';
 import { useQuery } from 'urql';
 import { describe, problemOf } from '../errors';
 import { formatMoment, units } from '../format';
-import { SubscriptionHistoryDocument } from '../gql/graphql';
+import { SubscriptionHistoryDocument, type SubscriptionHistoryQuery } from '../gql/graphql';
 import { Loading, Notice } from '../ui/Notice';
+
+type Change = NonNullable<NonNullable<SubscriptionHistoryQuery['subscription']>['history']>['edges'][number]['node'];
+
+/** "Subscribed with 3 channels", "3 channels → 5", "Connected “Sales chat”" */
+function what(change: Change, unitLabel: string): string {
+  switch (change.action) {
+    case 'CHANNEL_CONNECTED':
+      return `Connected “${change.channelName}”`;
+    case 'CHANNEL_DISCONNECTED':
+      return `Disconnected “${change.channelName}”`;
+    case 'SUBSCRIBED':
+      return `Subscribed with ${units(change.newQuantity, unitLabel)}`;
+    default:
+      return change.oldQuantity === null
+        ? `Subscribed with ${units(change.newQuantity, unitLabel)}`
+        : `${units(change.oldQuantity, unitLabel)} → ${change.newQuantity}`;
+  }
+}
 
 /** Who changed what, newest first (admins only: the API refuses members). */
 export function ChangeHistory({ subscriptionId, unitLabel }: { subscriptionId: string; unitLabel: string }) {
@@ -29,10 +47,8 @@ export function ChangeHistory({ subscriptionId, unitLabel }: { subscriptionId: s
           {history.edges.map(({ node: change }) => (
             <li key={`${change.occurredAt}-${change.requestId}`}>
               <span className="history-what">
-                {change.action === 'SUBSCRIBED' || change.oldQuantity === null
-                  ? `Subscribed with ${units(change.newQuantity, unitLabel)}`
-                  : `${units(change.oldQuantity, unitLabel)} → ${change.newQuantity}`}
-                {change.prorationAmount && ` · prorated ${change.prorationAmount.formatted}`}
+                {what(change, unitLabel)}
+                {change.prorationAmount && change.action === 'QUANTITY_CHANGED' && ` · prorated ${change.prorationAmount.formatted}`}
               </span>
               <span className="hint">
                 {change.changedBy.name} · <time dateTime={change.occurredAt}>{formatMoment(change.occurredAt)}</time>

@@ -1,9 +1,9 @@
-import { formatDate, units } from '../format';
+import { formatDate, slots, units } from '../format';
 import type { Subscription } from './types';
 
 export const detailsId = (subscriptionId: string) => `details-${subscriptionId.replace(/[^A-Za-z0-9_-]/g, '')}`;
 
-/** A card under Active Subscriptions. Connected/total slots (SPEC §9) go under the quantity. */
+/** A card under Active Subscriptions: plan, quantity with its connected slots, status, cost. */
 export function SubscriptionCard({
   subscription: s,
   expanded,
@@ -18,6 +18,7 @@ export function SubscriptionCard({
     <article className={`card${expanded ? ' card-open' : ''}`} aria-labelledby={titleId}>
       <h3 id={titleId}>{s.plan.name}</h3>
       <p className="card-quantity">{units(s.quantity, s.plan.unitLabel)}</p>
+      <p className="card-slots hint">{slots(s.connectedUnits, s.quantity, s.plan.unitLabel)}</p>
       <p className="card-status">
         {s.status === 'TRIALING' ? (
           <span className="badge badge-trial">Trial ends {formatDate(s.trialEndsAt!)}</span>

@@ -6,6 +6,7 @@ import { formatCount, formatDate, range, units } from '../format';
 import { PreviewCostDocument, UpdateQuantityDocument } from '../gql/graphql';
 import { useIntentKeys } from '../idempotency';
 import { Notice } from '../ui/Notice';
+import { Channels } from './Channels';
 import { ChangeHistory } from './ChangeHistory';
 import { detailsId } from './SubscriptionCard';
 import type { Refresh, Subscription } from './types';
@@ -20,10 +21,11 @@ const STALE_AFTER = new Set(['QUANTITY_CONFLICT', 'NOT_FOUND', 'FORBIDDEN', 'QUO
 
 /**
  * A subscription's details: Registered Channels, the Update channel count select, the
- * cost of the pick (previewCost, on every pick) and Update Subscription.
+ * cost of the pick (previewCost, on every pick: a quote, SPEC §10), Update Subscription,
+ * and the connected channels.
  *
  * Only the person's unsent pick is component state; the subscription and the preview
- * come from urql's cache.
+ * come from urql's cache, which live updates and every change fetch again.
  */
 export function SubscriptionDetails({
   subscription: s,
@@ -42,8 +44,11 @@ export function SubscriptionDetails({
   const sendingNow = useRef(false); // a second click lands before React re-renders
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const keys = useIntentKeys();
-  const intent = `${s.id}:${s.quantity}→${chosen}`;
-  const ids = { select: useId(), note: useId(), heading: useId() };
+  // The quote sent for each intended change (see `intent`), sent again on a retry.
+  const quotesSent = useRef(new Map<string, string>());
+  // The quote a change was refused for (QUOTE_EXPIRED): its price is no longer on offer.
+  const [expiredQuote, setExpiredQuote] = useState<string | null>(null);
+  const ids = { select: useId(), note: useId(), heading: useId(), blocked: useId() };
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 
@@ -69,10 +74,29 @@ export function SubscriptionDetails({
     void refresh({ force: true });
   }, [mismatch, reloadPreview, refresh]);
 
-  // The figures shown are those of this pick from this quantity, or none at all.
-  const quoteFits = quote !== undefined && quote.newQuantity === chosen && quote.currentQuantity === s.quantity;
+  // The figures shown are those of this pick from this quantity, fresh from the server,
+  // or none at all: Update Subscription confirms exactly the price on screen.
+  const quoteFits =
+    quote !== undefined &&
+    quote.newQuantity === chosen &&
+    quote.currentQuantity === s.quantity &&
+    quote.quoteId !== expiredQuote &&
+    !preview.stale;
   const changed = chosen !== s.quantity;
-  const disabled = !s.viewerCanUpdate || !changed || sending || !quoteFits;
+  // Below the connected channels: the server would refuse it (UNITS_IN_USE).
+  const blocked = quoteFits && quote.blockedByConnectedUnits;
+  const disabled = !s.viewerCanUpdate || !changed || sending || !quoteFits || blocked;
+  // One intended change is this pick from this quantity at this price. A double click or
+  // a retry sends the same key and the same quote (the first sent for it: a preview
+  // fetched again meanwhile has a new id for the same price); a new price is a new
+  // intended change, with a key of its own.
+  const intent = quoteFits
+    ? `${s.id}:${s.quantity}→${chosen}:${quote.newMonthlyCost.amount}:${quote.prorationAmount.amount}`
+    : '';
+  const forget = (done: string) => {
+    keys.forget(done);
+    quotesSent.current.delete(done);
+  };
   const unit = s.plan.unitLabel;
   const situation: Situation = {
     planName: s.plan.name,
@@ -81,6 +105,7 @@ export function SubscriptionDetails({
     pick: chosen,
     minQuantity: s.plan.minQuantity,
     maxQuantity: s.plan.maxQuantity,
+    connectedUnits: s.connectedUnits,
     accountName,
   };
 
@@ -90,14 +115,16 @@ export function SubscriptionDetails({
     setSending(true);
     setOutcome(null);
     const seen = quote; // the price the person confirms
+    const quoteId = quotesSent.current.get(intent) ?? seen.quoteId;
+    quotesSent.current.set(intent, quoteId);
     const result = await updateQuantity(
       {
         input: {
           subscriptionId: s.id,
           quantity: chosen,
           expectedQuantity: s.quantity,
+          quoteId, // charged exactly this, or refused with QUOTE_EXPIRED
           idempotencyKey: keys.keyFor(intent),
-          // Quotes (SPEC §10) plug in here: quoteId: seen.quoteId
         },
       },
       AFTER_A_CHANGE,
@@ -107,7 +134,13 @@ export function SubscriptionDetails({
       setOutcome({ kind: 'problem', problem: problemOf(result.error), from: s.quantity, to: chosen });
     } else if (payload.errors.length > 0) {
       const [refusal] = payload.errors;
-      if (refusal.code === 'IDEMPOTENCY_KEY_REUSED') keys.forget(intent);
+      if (refusal.code === 'IDEMPOTENCY_KEY_REUSED') forget(intent);
+      if (refusal.code === 'QUOTE_EXPIRED') {
+        // The preview of the same pick is fetched again (AFTER_A_CHANGE): a new quote,
+        // to confirm again; until it comes, the button waits.
+        forget(intent);
+        setExpiredQuote(quoteId);
+      }
       if (STALE_AFTER.has(refusal.code)) await refresh(); // fetched again, see AFTER_A_CHANGE
       setOutcome({
         kind: 'problem',
@@ -116,7 +149,7 @@ export function SubscriptionDetails({
         to: chosen,
       });
     } else {
-      keys.forget(intent);
+      forget(intent);
       await refresh(); // the card and the invoices show the new quantity before we say so
       setPick(null);
       const line = payload.prorationLine;
@@ -227,8 +260,11 @@ export function SubscriptionDetails({
           </Notice>
         )}
 
-        {/* Connected channels (SPEC §9) go here: the list, with Connect and Disconnect for admins. */}
-
+        {blocked && (
+          <p id={ids.blocked} className="note">
+            {describe({ code: 'UNITS_IN_USE', message: '' }, situation)}
+          </p>
+        )}
         {!s.viewerCanUpdate && (
           <p id={ids.note} className="note">
             Only admins can change subscriptions. Ask an admin of {accountName} to make a change.
@@ -239,7 +275,7 @@ export function SubscriptionDetails({
             type="button"
             className="button-primary"
             disabled={disabled}
-            aria-describedby={s.viewerCanUpdate ? undefined : ids.note}
+            aria-describedby={[!s.viewerCanUpdate && ids.note, blocked && ids.blocked].filter(Boolean).join(' ') || undefined}
             onClick={update}
           >
             Update Subscription
@@ -262,6 +298,7 @@ export function SubscriptionDetails({
           ))}
       </div>
 
+      <Channels subscription={s} isAdmin={isAdmin} refresh={refresh} />
       {isAdmin && <ChangeHistory subscriptionId={s.id} unitLabel={unit} />}
     </section>
   );
