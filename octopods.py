@@ -19,7 +19,7 @@ def _with_database(settings: Settings, work: Callable) -> object:
     from services.persistence.database import Database
 
     async def run() -> object:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, limits=settings.database_limits)
         try:
             return await work(db)
         finally:

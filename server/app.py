@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.db = Database(settings.database_url)
+        app.state.db = Database(settings.database_url, limits=settings.database_limits)
         app.state.clock = TestClock(settings.test_clock) if settings.test_clock else SystemClock()
         # Start-up objects (schema, tables, modules) never die: keep them out of the
         # collector's way (measured: fewer long full collections under load).

@@ -34,8 +34,7 @@ from services.persistence.tables import (
 
 
 async def _rows(db: Database, statement) -> list:
-    async with db.engine.connect() as connection:
-        return (await connection.execute(statement)).all()
+    return await db.rows(statement)
 
 
 async def viewer_with_accounts(
