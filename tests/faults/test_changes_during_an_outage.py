@@ -76,9 +76,7 @@ async def test_a_committed_change_is_answered_from_what_it_committed(own_apis, o
     assert await count(own_db, "subscription_changes") == 1
 
 
-async def test_a_field_read_after_the_commit_says_the_change_was_applied(
-    own_apis, own_pg, own_db
-):
+async def test_a_field_read_after_the_commit_says_the_change_was_applied(own_apis, own_pg, own_db):
     api, token, subscription_id = await _start(own_apis)
     change = {"input": {"subscriptionId": subscription_id, "quantity": 5, "idempotencyKey": "b"}}
     stop_database_when(api.app.state.db.engine, own_pg, "committed")
