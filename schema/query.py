@@ -4,7 +4,7 @@ import strawberry
 from strawberry import relay
 
 from resolvers import accounts, clock, nodes, plans, subscriptions
-from schema.permissions import AUTHENTICATED
+from schema.permissions import AUTHENTICATED, PREVIEW
 from schema.types.account import AccountType
 from schema.types.invoice import InvoiceType
 from schema.types.plan import PlanType
@@ -63,7 +63,7 @@ class Query:
         return SubscriptionType.of(found) if found is not None else None
 
     @strawberry.field(
-        permission_classes=AUTHENTICATED,
+        permission_classes=PREVIEW,
         description="What changing the quantity would cost now. Writes nothing.",
     )
     async def preview_cost(

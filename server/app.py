@@ -19,6 +19,7 @@ from server.middleware import BodySizeLimit, RequestId
 from server.upkeep import upkeep_periodically
 from services.clock import SystemClock, TestClock
 from services.persistence.database import Database
+from services.rate_limits import rate_limiter
 from services.settings import Settings
 
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url, limits=settings.database_limits)
         app.state.clock = TestClock(settings.test_clock) if settings.test_clock else SystemClock()
+        app.state.rate_limiter = rate_limiter(app.state.db, settings.rate_limits)
         # Start-up objects (schema, tables, modules) never die: keep them out of the
         # collector's way (measured: fewer long full collections under load).
         gc.collect()
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     app.state.clock,
                     settings.billing_interval_seconds,
                     timedelta(hours=settings.idempotency_retention_hours),
+                    settings.rate_limits,
                 )
             )
         try:

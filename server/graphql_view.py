@@ -56,6 +56,7 @@ class BillingGraphQL(GraphQL):
             authorization=request.headers.get("authorization"),
             request_id=request.scope["state"]["request_id"],
             key_retention=self.key_retention,
+            rate_limiter=request.app.state.rate_limiter,
         )
 
     def create_response(self, response_data, sub_response: Response) -> Response:
