@@ -45,13 +45,23 @@ def seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_quietly(signal_number: int, _frame) -> None:
+    """uvicorn shuts down gracefully on SIGTERM/SIGINT, then raises the signal again for
+    the handler it found; finding this one, the process exits 0 instead of dying of it."""
+    logging.getLogger("octopods").info("stopped by signal %d", signal_number)
+
+
 def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import signal
+
     import uvicorn
 
     from server.app import create_app
     from server.logs import configure_logging
 
     configure_logging(settings.log_level)
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _stop_quietly)
     uvicorn.run(
         create_app(settings),
         host=args.host,
@@ -59,6 +69,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         loop="asyncio",  # measured: uvloop gave the same throughput with a far worse p99
         log_config=None,
         access_log=False,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
     return 0
 

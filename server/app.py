@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from schema import build_schema
 from server.graphql_view import BillingGraphQL
-from server.middleware import BodySizeLimit, RequestId
+from server.middleware import AnswerWhenCutOff, BodySizeLimit, RequestId
 from server.upkeep import upkeep_periodically
 from services.clock import SystemClock, TestClock
 from services.persistence.database import Database
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     middleware = [
         Middleware(RequestId),
+        Middleware(AnswerWhenCutOff),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
     ]
     if settings.cors_origins:
