@@ -8,6 +8,7 @@ from services import changes, queries, subscriptions
 from services.billing.invoices import InvoiceDraft, Line
 from services.catalog import PlanCode
 from services.errors import Subject, not_found
+from services.money import ZERO
 from services.persistence.records import (
     AccountRecord,
     SubscriptionLike,
@@ -62,9 +63,12 @@ async def preview_cost(
     key = ids.decode(subscription_id, "Subscription")
     if key is None:
         raise not_found(Subject.SUBSCRIPTION)
-    found = await context.loaders.subscription.load(key)
-    pending = await context.loaders.pending_lines.load(key) if found is not None else []
-    return subscriptions.preview_cost(viewer, found, pending, quantity, context.clock.now())
+    # The pending lines only count by their total: summed in SQL, however many.
+    found = await context.loaders.with_pending_total.load(key)
+    subscription, pending_total = found if found is not None else (None, ZERO)
+    return subscriptions.preview_cost(
+        viewer, subscription, pending_total, quantity, context.clock.now()
+    )
 
 
 async def update_quantity(

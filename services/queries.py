@@ -7,10 +7,12 @@ read-only records (services.persistence.records).
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from services.permissions import Role, Viewer
+from services.persistence.columns import Cents
 from services.persistence.database import Database
 from services.persistence.records import (
     AccountRecord,
@@ -135,6 +137,39 @@ async def subscriptions_of_accounts(
     for subscription, lines in await _with_pending(db, Subscription.account_id.in_(account_ids)):
         groups[subscription.account_id].append((subscription, lines))
     return [groups.get(key, []) for key in account_ids]
+
+
+# A subscription with the sum of the proration lines pending on its next invoice.
+WithPendingTotal = tuple[SubscriptionRecord, Decimal]
+
+
+async def subscriptions_with_pending_total(
+    db: Database, ids: Sequence[int]
+) -> list[WithPendingTotal | None]:
+    """Subscriptions and the total of their pending lines, summed by the database: one
+    statement, whose answer does not grow with the number of lines."""
+    pending = (
+        sa.select(
+            InvoiceLine.subscription_id,
+            sa.func.sum(InvoiceLine.amount).label("pending_total"),
+        )
+        .where(InvoiceLine.subscription_id.in_(ids), InvoiceLine.invoice_id.is_(None))
+        .group_by(InvoiceLine.subscription_id)
+        .subquery()
+    )
+    zero = sa.literal_column("0")
+    total = sa.type_coerce(sa.func.coalesce(pending.c.pending_total, zero), Cents())
+    statement = (
+        select_records(Subscription)
+        .add_columns(total)
+        .outerjoin(pending, pending.c.subscription_id == Subscription.id)
+        .where(Subscription.id.in_(ids))
+    )
+    found = {}
+    for row in await _rows(db, statement):
+        subscription = SubscriptionRecord._make(row[:-1])
+        found[subscription.id] = (subscription, row[-1])
+    return [found.get(key) for key in ids]
 
 
 async def pending_lines_of_subscriptions(

@@ -15,6 +15,7 @@ from services.billing.invoices import InvoiceDraft, Line, invoice_at_next_bounda
 from services.billing.proration import price_change
 from services.catalog import plan_for
 from services.errors import Subject, not_found
+from services.money import ZERO
 from services.permissions import Viewer
 from services.persistence.records import SubscriptionLike
 
@@ -46,19 +47,22 @@ class CostPreview:
 def preview_cost(
     viewer: Viewer,
     subscription: SubscriptionLike | None,
-    pending: Sequence[Line],
+    pending_total: Decimal,
     quantity: int,
     now: datetime,
 ) -> CostPreview:
-    """Exactly what `update_quantity` would charge at `now`, without writing anything."""
+    """Exactly what `update_quantity` would charge at `now`, without writing anything.
+    `pending_total`: the sum of the proration lines pending on the next invoice."""
     if subscription is None or not viewer.can_read(subscription.account_id):
         raise not_found(Subject.SUBSCRIPTION)
     plan = plan_for(subscription.plan_code)
     plan.check_quantity(quantity)
-    settlement = settle(plan, billing_state(subscription), pending, now)
+    settlement = settle(plan, billing_state(subscription), (), now)
+    # A boundary passed since: the pending lines go on an invoice due already.
+    still_pending = ZERO if settlement.due else pending_total
     state = settlement.state
     change = price_change(plan, state, quantity, now)
-    after = (*settlement.pending, change.line) if change.line else settlement.pending
+    after = (change.line,) if change.line else ()
     next_invoice = invoice_at_next_boundary(plan, replace(state, quantity=quantity), after)[1]
     return CostPreview(
         subscription=subscription,
@@ -70,6 +74,6 @@ def preview_cost(
         proration_amount=change.proration_amount,
         remaining_days=change.remaining_days,
         days_in_period=change.days_in_period,
-        next_invoice_total=next_invoice.total,
+        next_invoice_total=next_invoice.total + still_pending,
         messaging_allowance=plan.messaging_allowance(quantity),
     )

@@ -260,8 +260,18 @@ def test_upcoming_invoice_changes_nothing_it_is_given():
 # --- cost preview -----------------------------------------------------------------------
 
 
+# A preview takes the pending lines by their total, which the database sums.
+NOTHING_PENDING = Decimal("0.00")
+
+
+def total(lines) -> Decimal:
+    return sum((line.amount for line in lines), NOTHING_PENDING)
+
+
 def test_preview_of_the_spec_example_3_to_5_channels():
-    preview = preview_cost(ADMIN, omnichannel_in_november(), [], 5, utc(2026, 11, 15, 12))
+    preview = preview_cost(
+        ADMIN, omnichannel_in_november(), NOTHING_PENDING, 5, utc(2026, 11, 15, 12)
+    )
 
     assert preview.changed is True
     assert (preview.current_quantity, preview.new_quantity) == (3, 5)
@@ -278,7 +288,7 @@ def test_preview_next_invoice_total_is_pending_plus_proration_plus_new_month():
     subscription = omnichannel_in_november(quantity=5)
     pending = [pending_proration("41.60", 5)]
 
-    preview = preview_cost(ADMIN, subscription, pending, 4, utc(2026, 11, 15, 13))
+    preview = preview_cost(ADMIN, subscription, total(pending), 4, utc(2026, 11, 15, 13))
 
     assert preview.proration_amount == Decimal("-20.80")
     assert preview.next_invoice_total == Decimal("186.80")  # 41.60 − 20.80 + 166.00
@@ -288,7 +298,7 @@ def test_preview_of_the_same_quantity_is_unchanged_and_costs_nothing():
     subscription = omnichannel_in_november(quantity=5)
     pending = [pending_proration("41.60", 5)]
 
-    preview = preview_cost(MEMBER, subscription, pending, 5, utc(2026, 11, 15, 13))
+    preview = preview_cost(MEMBER, subscription, total(pending), 5, utc(2026, 11, 15, 13))
 
     assert preview.changed is False
     assert preview.proration_amount == Decimal("0.00")
@@ -297,7 +307,7 @@ def test_preview_of_the_same_quantity_is_unchanged_and_costs_nothing():
 
 
 def test_preview_while_trialing_is_free_and_has_no_days():
-    preview = preview_cost(ADMIN, whatsapp_on_trial(), [], 4, utc(2026, 11, 17))
+    preview = preview_cost(ADMIN, whatsapp_on_trial(), NOTHING_PENDING, 4, utc(2026, 11, 17))
 
     assert preview.changed is True
     assert preview.proration_amount == Decimal("0.00")
@@ -312,7 +322,7 @@ def test_preview_after_an_unbilled_boundary_is_priced_in_the_new_period():
     subscription = omnichannel_in_november(quantity=5)
     pending = [pending_proration("41.60", 5)]
 
-    preview = preview_cost(ADMIN, subscription, pending, 7, utc(2026, 12, 10, 9))
+    preview = preview_cost(ADMIN, subscription, total(pending), 7, utc(2026, 12, 10, 9))
 
     assert (preview.remaining_days, preview.days_in_period) == (22, 31)
     assert preview.proration_amount == Decimal("55.35")  # 78 × 22 / 31 = 55.354…
@@ -320,7 +330,7 @@ def test_preview_after_an_unbilled_boundary_is_priced_in_the_new_period():
 
 
 def test_preview_exactly_at_the_boundary_is_a_whole_new_period():
-    preview = preview_cost(ADMIN, omnichannel_in_november(), [], 5, utc(2026, 12, 1))
+    preview = preview_cost(ADMIN, omnichannel_in_november(), NOTHING_PENDING, 5, utc(2026, 12, 1))
 
     assert (preview.remaining_days, preview.days_in_period) == (31, 31)
     assert preview.proration_amount == Decimal("78.00")
@@ -331,14 +341,16 @@ def test_preview_writes_nothing():
     pending = [pending_proration("41.60", 5)]
     before = subscription.model_dump()
 
-    preview_cost(ADMIN, subscription, pending, 7, utc(2027, 1, 10))
+    preview_cost(ADMIN, subscription, total(pending), 7, utc(2027, 1, 10))
 
     assert subscription.model_dump() == before
     assert len(pending) == 1 and pending[0].amount == Decimal("41.60")
 
 
 def test_any_member_may_preview():
-    preview = preview_cost(MEMBER, omnichannel_in_november(), [], 5, utc(2026, 11, 15, 12))
+    preview = preview_cost(
+        MEMBER, omnichannel_in_november(), NOTHING_PENDING, 5, utc(2026, 11, 15, 12)
+    )
     assert preview.proration_amount == Decimal("41.60")
 
 
@@ -348,7 +360,7 @@ def test_any_member_may_preview():
 )
 def test_preview_of_a_subscription_the_viewer_cannot_see_is_not_found(subscription):
     with pytest.raises(Refused) as refused:
-        preview_cost(STRANGER, subscription, [], 5, utc(2026, 11, 15, 12))
+        preview_cost(STRANGER, subscription, NOTHING_PENDING, 5, utc(2026, 11, 15, 12))
 
     assert refused.value.reason is Reason.NOT_FOUND
     assert refused.value.subject is Subject.SUBSCRIPTION
@@ -357,7 +369,9 @@ def test_preview_of_a_subscription_the_viewer_cannot_see_is_not_found(subscripti
 @pytest.mark.parametrize("quantity", [0, 51], ids=lambda q: f"quantity{q}")
 def test_preview_of_a_quantity_outside_1_to_50_is_refused(quantity):
     with pytest.raises(Refused) as refused:
-        preview_cost(ADMIN, omnichannel_in_november(), [], quantity, utc(2026, 11, 15, 12))
+        preview_cost(
+            ADMIN, omnichannel_in_november(), NOTHING_PENDING, quantity, utc(2026, 11, 15, 12)
+        )
 
     assert refused.value.reason is Reason.INVALID_QUANTITY
     assert refused.value.subject is Subject.QUANTITY
