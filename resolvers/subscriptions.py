@@ -37,12 +37,21 @@ def viewer_can_update(context: Context, of: SubscriptionLike) -> bool:
 
 
 async def upcoming_invoice(
-    context: Context, of: SubscriptionLike, pending: Sequence[Line] | None = None
-) -> InvoiceDraft:
-    """`pending`: the proration lines, when a change has just told them."""
+    context: Context, of: SubscriptionLike, pending: subscriptions.Pending | None = None
+) -> InvoiceDraft | subscriptions.UpcomingTotals:
+    """`pending`: the proration lines, when a change has just told them. With more than
+    a read brings along, the totals only: `upcoming_lines` lists them all."""
     if pending is None:
-        pending = await context.loaders.pending_lines.load(of.id)
-    return subscriptions.upcoming_invoice(of, pending, context.clock.now())
+        pending = await context.loaders.pending.load(of.id)
+    if pending.complete:
+        return subscriptions.upcoming_invoice(of, pending.lines, context.clock.now())
+    return subscriptions.upcoming_totals(of, pending.total, context.clock.now())
+
+
+async def upcoming_lines(context: Context, of: SubscriptionLike) -> Sequence[Line]:
+    """Every line of the upcoming invoice, however many are pending."""
+    pending = await context.loaders.pending_lines.load(of.id)
+    return subscriptions.upcoming_invoice(of, pending, context.clock.now()).lines
 
 
 async def history(

@@ -23,7 +23,7 @@ def present_node(found: object) -> relay.Node | None:
         case InvoiceRecord():
             return InvoiceType.issued(found)
         case nodes.UpcomingInvoice():
-            return InvoiceType.upcoming(found.subscription_id, found.draft)
+            return InvoiceType.upcoming(found.subscription, found.draft)
     return None
 
 

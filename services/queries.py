@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from services.money import ZERO
 from services.permissions import Role, Viewer
 from services.persistence.columns import Cents
 from services.persistence.database import Database
@@ -33,6 +34,7 @@ from services.persistence.tables import (
     SubscriptionChange,
     User,
 )
+from services.subscriptions import PENDING_LINES_KEPT, Pending
 
 
 async def _rows(db: Database, statement) -> list:
@@ -100,28 +102,46 @@ async def _grouped(
 
 
 # A subscription with the proration lines pending on its next invoice.
-WithPending = tuple[SubscriptionRecord, list[InvoiceLineRecord]]
+WithPending = tuple[SubscriptionRecord, Pending]
 
 
 async def _with_pending(db: Database, condition) -> list[WithPending]:
-    """Subscriptions (oldest first) and their pending lines, in one statement."""
-    pending = sa.and_(
-        InvoiceLine.subscription_id == Subscription.id, InvoiceLine.invoice_id.is_(None)
+    """Subscriptions (oldest first) with their first pending lines and the total and
+    number of all, in one statement whose answer does not grow past PENDING_LINES_KEPT
+    lines a subscription."""
+    scope = InvoiceLine.subscription_id
+    lines = (
+        select_records(InvoiceLine)
+        .add_columns(
+            sa.func.row_number().over(partition_by=scope, order_by=InvoiceLine.id).label("rank"),
+            sa.func.sum(InvoiceLine.amount).over(partition_by=scope).label("pending_total"),
+            sa.func.count().over(partition_by=scope).label("pending_count"),
+        )
+        .where(
+            InvoiceLine.invoice_id.is_(None), scope.in_(sa.select(Subscription.id).where(condition))
+        )
+        .subquery()
     )
+    kept = sa.and_(lines.c.subscription_id == Subscription.id, lines.c.rank <= PENDING_LINES_KEPT)
     statement = (
-        select_records(Subscription, InvoiceLine)
+        select_records(Subscription)
+        .add_columns(*(lines.c[column.name] for column in record_of(InvoiceLine).columns))
+        .add_columns(lines.c.pending_total, lines.c.pending_count)
         .select_from(Subscription)
-        .outerjoin(InvoiceLine, pending)
+        .outerjoin(lines, kept)
         .where(condition)
-        .order_by(Subscription.subscribed_at, Subscription.id, InvoiceLine.id)
+        .order_by(Subscription.subscribed_at, Subscription.id, lines.c.id)
     )
-    found: dict[int, WithPending] = {}
+    found: dict[int, tuple] = {}
     for row in await _rows(db, statement):
-        subscription, line = split(row, Subscription, InvoiceLine)
-        _, lines = found.setdefault(subscription.id, (subscription, []))
+        subscription, line = split(row[:-2], Subscription, InvoiceLine)
+        _, kept_lines, _ = found.setdefault(subscription.id, (subscription, [], row[-2:]))
         if line is not None:
-            lines.append(line)
-    return list(found.values())
+            kept_lines.append(line)
+    return [
+        (subscription, Pending(tuple(kept_lines), total or ZERO, count or 0))
+        for subscription, kept_lines, (total, count) in found.values()
+    ]
 
 
 async def subscriptions_by_id(db: Database, ids: Sequence[int]) -> list[WithPending | None]:

@@ -19,6 +19,37 @@ from services.money import ZERO
 from services.permissions import Viewer
 from services.persistence.records import SubscriptionLike
 
+# Pending lines a read brings along; past this many it brings their total and count.
+PENDING_LINES_KEPT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """The proration lines pending on a subscription's next invoice: all of them, or only
+    the first ones with the total and number of all (a script's thousands of changes)."""
+
+    lines: tuple[Line, ...]
+    total: Decimal
+    count: int
+
+    @classmethod
+    def of(cls, lines: Sequence[Line]) -> "Pending":
+        return cls(tuple(lines), sum((line.amount for line in lines), ZERO), len(lines))
+
+    @property
+    def complete(self) -> bool:
+        return len(self.lines) == self.count
+
+
+@dataclass(frozen=True, slots=True)
+class UpcomingTotals:
+    """The upcoming invoice without its lines."""
+
+    issued_at: datetime
+    period_start: datetime
+    period_end: datetime
+    total: Decimal
+
 
 def upcoming_invoice(
     subscription: SubscriptionLike, pending: Sequence[Line], now: datetime
@@ -27,6 +58,20 @@ def upcoming_invoice(
     plan = plan_for(subscription.plan_code)
     settlement = settle(plan, billing_state(subscription), pending, now)
     return invoice_at_next_boundary(plan, settlement.state, settlement.pending)[1]
+
+
+def upcoming_totals(
+    subscription: SubscriptionLike, pending_total: Decimal, now: datetime
+) -> UpcomingTotals:
+    """`upcoming_invoice` from the total of the pending lines rather than the lines."""
+    plan = plan_for(subscription.plan_code)
+    settlement = settle(plan, billing_state(subscription), (), now)
+    draft = invoice_at_next_boundary(plan, settlement.state, ())[1]
+    # A boundary passed since: the pending lines go on an invoice due already.
+    pending = ZERO if settlement.due else pending_total
+    return UpcomingTotals(
+        draft.issued_at, draft.period_start, draft.period_end, draft.total + pending
+    )
 
 
 @dataclass(frozen=True, slots=True)
