@@ -74,7 +74,7 @@ async def test_a_preview_costs_two_statements(apis, db, size):
 
     assert len(sent) == 2 + rate_limit_statements(db), "\n\n".join(sent)
     # The pending lines count by their total, summed by the database: the answer does
-    # not grow with them (a script's 1,600 changes once cut previews from 145 to 60/s).
+    # not grow with them (a script's 1,600 changes once cut throughput from 145 to 60/s).
     assert not any("invoice_lines.description" in statement for statement in sent)
 
 
