@@ -335,13 +335,18 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                     request_id=uuid.uuid4().hex,  # the server's RequestId middleware
                 )
             )
+            still = (
+                InvoiceLine.subscription_id == subscription.id,
+                InvoiceLine.invoice_id.is_(None),
+            )
+            totals = (
+                sa.select(sa.func.sum(InvoiceLine.amount), sa.func.count()).where(*still).subquery()
+            )
             pending = await connection.execute(
                 select_records(InvoiceLine)
-                .add_columns(sa.func.sum(InvoiceLine.amount).over(), sa.func.count().over())
-                .where(
-                    InvoiceLine.subscription_id == subscription.id,
-                    InvoiceLine.invoice_id.is_(None),
-                )
+                .add_columns(*totals.c)
+                .join(totals, sa.true())
+                .where(*still)
                 .order_by(InvoiceLine.id)
                 .limit(PENDING_LINES_KEPT)
             )

@@ -63,10 +63,13 @@ class ChangeRequest:
 async def _pending(session: AsyncSession, subscription_id: int) -> Pending:
     """The lines pending on the subscription's next invoice (the first ones, with the
     total and number of all), in one statement that does not grow with them."""
+    pending = (InvoiceLine.subscription_id == subscription_id, InvoiceLine.invoice_id.is_(None))
+    totals = sa.select(sa.func.sum(InvoiceLine.amount), sa.func.count()).where(*pending).subquery()
     statement = (
         select_records(InvoiceLine)
-        .add_columns(sa.func.sum(InvoiceLine.amount).over(), sa.func.count().over())
-        .where(InvoiceLine.subscription_id == subscription_id, InvoiceLine.invoice_id.is_(None))
+        .add_columns(*totals.c)
+        .join(totals, sa.true())
+        .where(*pending)
         .order_by(InvoiceLine.id)
         .limit(PENDING_LINES_KEPT)
     )

