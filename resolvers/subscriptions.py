@@ -45,7 +45,10 @@ async def upcoming_invoice(
         pending = await context.loaders.pending.load(of.id)
     if pending.complete:
         return subscriptions.upcoming_invoice(of, pending.lines, context.clock.now())
-    return subscriptions.upcoming_totals(of, pending.total, context.clock.now())
+    total = pending.total
+    if total is None:  # summed by the database, only for subscriptions with that many
+        [_, total] = await existing(context.loaders.with_pending_total, of.id)
+    return subscriptions.upcoming_totals(of, total, context.clock.now())
 
 
 async def upcoming_lines(context: Context, of: SubscriptionLike) -> Sequence[Line]:

@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 
-from services.money import ZERO
 from services.permissions import Role, Viewer
 from services.persistence.columns import Cents
 from services.persistence.database import Database
@@ -101,26 +101,27 @@ async def _grouped(
     return [groups.get(key, []) for key in keys]
 
 
-# A subscription with the proration lines pending on its next invoice.
+# A subscription with the proration lines pending on its next invoice (the first ones).
 WithPending = tuple[SubscriptionRecord, Pending]
 
 
-def _first_pending_lines(db: Database) -> tuple:
-    """The first PENDING_LINES_KEPT pending lines of each subscription, as (what to
-    join, its line columns, on what). LATERAL on PostgreSQL; SQLite has none, and an
-    `id IN (… LIMIT)` per subscription serves there. Measured with 1,600 lines: window
-    functions over every line cost four times as much on SQLite, this IN on PostgreSQL
-    forty times."""
+@cache  # built once per kind of database: the statement is rebuilt on every read
+def _first_pending_lines(sqlite: bool) -> tuple:
+    """One more than PENDING_LINES_KEPT pending lines of each subscription (so a read
+    knows whether it has them all), as (what to join, its line columns, on what).
+    LATERAL on PostgreSQL; SQLite has none, and `id IN (… LIMIT)` per subscription
+    serves there. Measured with 1,600 lines: window functions over every line cost
+    four times as much on SQLite, this IN forty times as much on PostgreSQL."""
     lines = InvoiceLine.__table__.alias("first_pending_lines")
     first = (
         sa.select(lines)
         .where(lines.c.subscription_id == Subscription.id, lines.c.invoice_id.is_(None))
         .order_by(lines.c.id)
-        .limit(PENDING_LINES_KEPT)
+        .limit(PENDING_LINES_KEPT + 1)
         .correlate(Subscription)
     )
     names = [column.name for column in record_of(InvoiceLine).columns]
-    if db.is_sqlite:
+    if sqlite:
         table = InvoiceLine.__table__
         ids = first.with_only_columns(lines.c.id)
         return table, [table.c[name] for name in names], table.c.id.in_(ids)
@@ -129,42 +130,25 @@ def _first_pending_lines(db: Database) -> tuple:
 
 
 async def _with_pending(db: Database, condition) -> list[WithPending]:
-    """Subscriptions (oldest first) with their first pending lines and the total and
-    number of all, in one statement whose answer does not grow past PENDING_LINES_KEPT
-    lines a subscription."""
-    totals = (
-        sa.select(
-            InvoiceLine.subscription_id,
-            sa.func.sum(InvoiceLine.amount).label("pending_total"),
-            sa.func.count().label("pending_count"),
-        )
-        .where(
-            InvoiceLine.subscription_id.in_(sa.select(Subscription.id).where(condition)),
-            InvoiceLine.invoice_id.is_(None),
-        )
-        .group_by(InvoiceLine.subscription_id)
-        .subquery()
-    )
-    lines, line_columns, kept = _first_pending_lines(db)
+    """Subscriptions (oldest first) with their pending lines, in one statement whose
+    answer stops growing past PENDING_LINES_KEPT lines a subscription; past them the
+    total is another statement (`subscriptions_with_pending_total`), when asked."""
+    lines, line_columns, kept = _first_pending_lines(db.is_sqlite)
     statement = (
         select_records(Subscription)
-        .add_columns(*line_columns, totals.c.pending_total, totals.c.pending_count)
+        .add_columns(*line_columns)
         .select_from(Subscription)
-        .outerjoin(totals, totals.c.subscription_id == Subscription.id)
         .outerjoin(lines, kept)
         .where(condition)
         .order_by(Subscription.subscribed_at, Subscription.id, line_columns[0])
     )
-    found: dict[int, tuple] = {}
+    found: dict[int, WithPending] = {}
     for row in await _rows(db, statement):
-        subscription, line = split(row[:-2], Subscription, InvoiceLine)
-        _, kept_lines, _ = found.setdefault(subscription.id, (subscription, [], row[-2:]))
+        subscription, line = split(row, Subscription, InvoiceLine)
+        _, first_lines = found.setdefault(subscription.id, (subscription, []))
         if line is not None:
-            kept_lines.append(line)
-    return [
-        (subscription, Pending(tuple(kept_lines), total or ZERO, count or 0))
-        for subscription, kept_lines, (total, count) in found.values()
-    ]
+            first_lines.append(line)
+    return [(subscription, Pending.first_of(lines)) for subscription, lines in found.values()]
 
 
 async def subscriptions_by_id(db: Database, ids: Sequence[int]) -> list[WithPending | None]:

@@ -26,15 +26,23 @@ PENDING_LINES_KEPT = 100
 @dataclass(frozen=True, slots=True)
 class Pending:
     """The proration lines pending on a subscription's next invoice: all of them, or only
-    the first ones with the total and number of all (a script's thousands of changes)."""
+    the first ones (a script's thousands of changes), with the total and number of all
+    where they were counted (None: more than the lines here)."""
 
     lines: tuple[Line, ...]
-    total: Decimal
-    count: int
+    total: Decimal | None
+    count: int | None
 
     @classmethod
     def of(cls, lines: Sequence[Line]) -> "Pending":
         return cls(tuple(lines), sum((line.amount for line in lines), ZERO), len(lines))
+
+    @classmethod
+    def first_of(cls, lines: Sequence[Line]) -> "Pending":
+        """From up to PENDING_LINES_KEPT + 1 lines read: all of them, or too many."""
+        if len(lines) <= PENDING_LINES_KEPT:
+            return cls.of(lines)
+        return cls(tuple(lines[:PENDING_LINES_KEPT]), None, None)
 
     @property
     def complete(self) -> bool:
