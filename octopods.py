@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 from collections.abc import Callable
@@ -31,7 +32,9 @@ def _with_database(settings: Settings, work: Callable) -> object:
 def migrate(settings: Settings, args: argparse.Namespace) -> int:
     from services.persistence.migrate import upgrade
 
-    _with_database(settings, upgrade)
+    # A migration may rightly run longer than any request (an index on a big table).
+    limits = dataclasses.replace(settings.database_limits, statement_timeout=0)
+    _with_database(dataclasses.replace(settings, database_limits=limits), upgrade)
     print("database schema is up to date")
     return 0
 

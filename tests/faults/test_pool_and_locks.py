@@ -13,6 +13,7 @@ from services.settings import DatabaseLimits
 from tests.api.lookups import acme_omnichannel_id
 from tests.api.operations import UPDATE_QUANTITY
 from tests.faults.clients import DASHBOARD_LIGHT, codes, send
+from tests.faults.served import Served
 from tests.support.snapshot import count, snapshot
 
 pytestmark = pytest.mark.slow
@@ -133,3 +134,15 @@ async def test_on_sqlite_a_write_lock_held_too_long_is_unavailability(sqlite_api
     assert error["extensions"]["changeMayHaveApplied"] is False
     retried = await send(api, token, UPDATE_QUANTITY, change)
     assert retried.json()["data"]["updateQuantity"]["errors"] == []
+
+
+def test_migrations_are_not_held_to_the_statement_timeout(own_pg):
+    own_pg.psql("DROP DATABASE IF EXISTS fresh")
+    own_pg.psql("CREATE DATABASE fresh")
+    url = own_pg.url.rsplit("/", 1)[0] + "/fresh"
+    # Far below what creating the tables takes; requests would time out, migrations not.
+    migrating = Served(url, OCTOPODS_DB_STATEMENT_TIMEOUT_SECONDS="0.001")
+
+    migrating.command("migrate")
+
+    assert "rate_limit_buckets" in own_pg.psql("SELECT tablename FROM pg_tables", "fresh")

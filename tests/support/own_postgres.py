@@ -99,10 +99,10 @@ class OwnPostgres:
         status = self._run(str(BINARIES / "pg_ctl"), "-D", str(self.data), "status", check=False)
         return status.returncode == 0
 
-    def psql(self, sql: str) -> str:
+    def psql(self, sql: str, database: str = "postgres") -> str:
         return self._run(
             str(BINARIES / "psql"), "-h", "127.0.0.1", "-p", str(self.port),
-            "-U", "postgres", "-At", "-c", sql,
+            "-U", "postgres", "-d", database, "-At", "-c", sql,
         ).stdout  # fmt: skip
 
     def remove(self) -> None:
