@@ -52,9 +52,9 @@ async def _burst(served: Served, token: str, subscription_id: str, round_: int) 
     return {key: (quantity, answered[key]) for key, quantity in keys.items()}
 
 
-async def test_sqlite_survives_five_kills_mid_burst_and_retries_apply_once(tmp_path):
-    database = tmp_path / "octopods.db"
-    served = Served(f"sqlite:///{database}", OCTOPODS_RATE_LIMIT_BURST="0")
+async def _kill_mid_bursts_then_retry(served: Served) -> tuple[dict, dict]:
+    """Five bursts, each cut by `kill -9`; then every change retried with its key. The
+    first answers (None where none came) and the retries' answers, by key."""
     token = served.prepare()
     sent: dict = {}
     try:
@@ -76,9 +76,10 @@ async def test_sqlite_survives_five_kills_mid_burst_and_retries_apply_once(tmp_p
             retried[key] = (await _post(served.url, token, UPDATE_QUANTITY, variables)).json()
     finally:
         served.stop()
+    return sent, retried
 
-    after = sqlite3.connect(database)
-    assert after.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+def _assert_each_change_once(sent: dict, retried: dict, chain: list[tuple]) -> None:
     answered = [key for key, (_, first) in sent.items() if first is not None]
     assert answered and len(answered) < len(sent)  # the kills did land mid-burst
     for key in answered:
@@ -88,13 +89,33 @@ async def test_sqlite_survives_five_kills_mid_burst_and_retries_apply_once(tmp_p
     applied = [
         key for key, body in retried.items() if body["data"]["updateQuantity"]["errors"] == []
     ]
-    changes = after.execute(
-        "SELECT old_quantity, new_quantity FROM subscription_changes ORDER BY id"
-    )
-    chain = changes.fetchall()
     assert len(chain) == len(applied)  # each applied once
     for (_, previous), (old, _) in itertools.pairwise(chain):
         assert old == previous  # no lost update
+
+
+CHAIN = "SELECT old_quantity, new_quantity FROM subscription_changes ORDER BY id"
+
+
+async def test_sqlite_survives_five_kills_mid_burst_and_retries_apply_once(tmp_path):
+    database = tmp_path / "octopods.db"
+    served = Served(f"sqlite:///{database}", OCTOPODS_RATE_LIMIT_BURST="0")
+
+    sent, retried = await _kill_mid_bursts_then_retry(served)
+
+    after = sqlite3.connect(database)
+    assert after.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    _assert_each_change_once(sent, retried, after.execute(CHAIN).fetchall())
+
+
+async def test_postgresql_servers_killed_mid_burst_lose_and_double_nothing(own_pg, own_db):
+    served = Served(own_pg.url, OCTOPODS_RATE_LIMIT_BURST="0")
+
+    sent, retried = await _kill_mid_bursts_then_retry(served)
+
+    async with own_db.engine.connect() as connection:
+        chain = [tuple(row) for row in (await connection.execute(sa.text(CHAIN))).all()]
+    _assert_each_change_once(sent, retried, chain)
 
 
 SUBSCRIBED = datetime(2025, 1, 1, 9, tzinfo=UTC)  # trials end Jan 8
