@@ -44,7 +44,7 @@ from services.persistence.tables import (
     Subscription,
     SubscriptionChange,
 )
-from services.subscriptions import preview_cost, upcoming_invoice
+from services.subscriptions import PENDING_LINES_KEPT, Pending, preview_cost, upcoming_invoice
 
 SUBSCRIPTIONS = Subscription.__table__
 LINES = InvoiceLine.__table__
@@ -179,9 +179,9 @@ async def dashboard(db: Database, user_id: int, invoices_first: int, now: dateti
     }
 
 
-def subscription_json(subscription, pending, role: Role, now: datetime) -> dict:
+def subscription_json(subscription, pending: Pending, role: Role, now: datetime) -> dict:
     plan = plan_for(subscription.plan_code)
-    upcoming = upcoming_invoice(subscription, pending, now)
+    upcoming = upcoming_invoice(subscription, pending.lines, now)  # the bench keeps few
     return {
         "id": global_id("Subscription", subscription.id),
         "quantity": subscription.quantity,
@@ -224,9 +224,9 @@ async def cost_preview(db: Database, user_id: int, variables: dict, now: datetim
     person = await viewer(db, user_id, now)
     if key is None:
         raise not_found(Subject.SUBSCRIPTION)
-    [found] = await queries.subscriptions_by_id(db, [key])
-    subscription, pending = found if found is not None else (None, [])
-    preview = preview_cost(person, subscription, pending, variables["quantity"], now)
+    [found] = await queries.subscriptions_with_pending_total(db, [key])
+    subscription, pending_total = found if found is not None else (None, Decimal(0))
+    preview = preview_cost(person, subscription, pending_total, variables["quantity"], now)
     return {
         "previewCost": {
             "currentQuantity": preview.current_quantity,
@@ -343,18 +343,23 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                     request_id=uuid.uuid4().hex,  # the server's RequestId middleware
                 )
             )
+            still = (
+                InvoiceLine.subscription_id == subscription.id,
+                InvoiceLine.invoice_id.is_(None),
+            )
+            totals = (
+                sa.select(sa.func.sum(InvoiceLine.amount), sa.func.count()).where(*still).subquery()
+            )
             pending = await connection.execute(
                 select_records(InvoiceLine)
-                .where(
-                    InvoiceLine.subscription_id == subscription.id,
-                    InvoiceLine.invoice_id.is_(None),
-                )
+                .add_columns(*totals.c)
+                .join(totals, sa.true())
+                .where(*still)
                 .order_by(InvoiceLine.id)
+                .limit(PENDING_LINES_KEPT)
             )
-            changed = Changed(
-                subscription._replace(quantity=quantity),
-                tuple(InvoiceLineRecord._make(row) for row in pending),
-            )
+            lines = tuple(InvoiceLineRecord._make(row[:-2]) for row in pending)
+            changed = Changed(subscription._replace(quantity=quantity), Pending.of(lines))
             if key is not None:
                 outcome = QuantityChanged(changed, line, old)
                 await connection.execute(
@@ -364,7 +369,7 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                 )
     except Refused as error:
         return _refused(error)
-    upcoming = upcoming_invoice(changed.subscription, changed.pending_lines, now)
+    upcoming = upcoming_invoice(changed.subscription, changed.pending.lines, now)
     return {
         "updateQuantity": {
             "subscription": {

@@ -8,9 +8,10 @@ from services import accounts
 from services.auth import user_id_from_header
 from services.changes import ChangeRequest
 from services.clock import Clock, TestClock
-from services.errors import NotSignedIn
+from services.errors import NotSignedIn, RateLimited
 from services.permissions import Viewer
 from services.persistence.database import Database
+from services.rate_limits import Kind, RateLimiter, Unlimited
 
 
 @dataclass
@@ -26,8 +27,12 @@ class Context:
     # A WebSocket connection's: its `connection_init` payload, and who it signed in as.
     connection_params: object = None
     connection_user_id: int | None = None
+    rate_limiter: RateLimiter = field(default_factory=Unlimited)
     loaders: Loaders = field(init=False)
     _viewer: Viewer | None = field(default=None, init=False)
+    # One decision per kind and request, even where a field is resolved twice (a
+    # planned query falling back to the generic executor).
+    _rate_checked: dict[Kind, RateLimited | None] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db)
@@ -64,6 +69,19 @@ class Context:
             for account in found.accounts:
                 self.loaders.account.prime(account.id, account)
         return self._viewer
+
+    async def within_rate_limit(self, kind: Kind) -> None:
+        """Take this request's token of `kind`; RateLimited if the viewer has none left."""
+        if kind not in self._rate_checked:
+            viewer = await self.viewer()
+            try:
+                await self.rate_limiter.take(viewer.user_id, kind)
+                self._rate_checked[kind] = None
+            except RateLimited as refused:
+                self._rate_checked[kind] = refused
+        refused = self._rate_checked[kind]
+        if refused is not None:
+            raise refused
 
     async def change_request(self, idempotency_key: str | None) -> ChangeRequest:
         return ChangeRequest(

@@ -16,6 +16,7 @@ from services.persistence.records import (
     SubscriptionRecord,
     UserRecord,
 )
+from services.subscriptions import Pending
 
 
 async def existing(loader: DataLoader, key: int):
@@ -35,6 +36,8 @@ class Loaders:
     invoice: DataLoader[int, InvoiceRecord | None] = field(init=False)
     subscriptions_of_account: DataLoader[int, list[SubscriptionRecord]] = field(init=False)
     pending_lines: DataLoader[int, list[InvoiceLineRecord]] = field(init=False)
+    pending: DataLoader[int, Pending] = field(init=False)
+    with_pending_total: DataLoader[int, queries.WithPendingTotal | None] = field(init=False)
     invoice_lines: DataLoader[int, list[InvoiceLineRecord]] = field(init=False)
     invoice_page: DataLoader[queries.PageRequest, queries.Page] = field(init=False)
     change_page: DataLoader[queries.PageRequest, queries.Page] = field(init=False)
@@ -54,6 +57,8 @@ class Loaders:
         self.invoice = loader(queries.invoices_by_id)
         self.subscriptions_of_account = DataLoader(self._subscriptions_of_accounts)
         self.pending_lines = loader(queries.pending_lines_of_subscriptions)
+        self.with_pending_total = loader(queries.subscriptions_with_pending_total)
+        self.pending = DataLoader(self._pending)
         self.invoice_lines = loader(queries.lines_of_invoices)
         self.invoice_page = pages(queries.INVOICES)
         self.change_page = pages(queries.SUBSCRIPTION_CHANGES)
@@ -63,11 +68,18 @@ class Loaders:
     def _remember(self, found: Iterable[queries.WithPending]) -> list[SubscriptionRecord]:
         """Subscriptions come with their pending lines: keep both for later fields."""
         subscriptions = []
-        for subscription, lines in found:
+        for subscription, pending in found:
             self.subscription.prime(subscription.id, subscription)
-            self.pending_lines.prime(subscription.id, lines)
+            self.pending.prime(subscription.id, pending)
+            if pending.complete:
+                self.pending_lines.prime(subscription.id, list(pending.lines))
             subscriptions.append(subscription)
         return subscriptions
+
+    async def _pending(self, ids: list[int]) -> list[Pending]:
+        found = await queries.subscriptions_by_id(self.db, ids)
+        self._remember(item for item in found if item is not None)
+        return [item[1] if item is not None else Pending.of(()) for item in found]
 
     async def _subscriptions(self, ids: list[int]) -> list[SubscriptionRecord | None]:
         found = await queries.subscriptions_by_id(self.db, ids)

@@ -2,7 +2,6 @@ from dataclasses import dataclass
 
 from resolvers import accounts, channels, ids, subscriptions
 from resolvers.context import Context
-from services import subscriptions as subscription_rules
 from services.billing.invoices import InvoiceDraft
 from services.persistence.records import (
     AccountRecord,
@@ -10,12 +9,13 @@ from services.persistence.records import (
     InvoiceRecord,
     SubscriptionRecord,
 )
+from services.subscriptions import UpcomingTotals
 
 
 @dataclass(frozen=True, slots=True)
 class UpcomingInvoice:
-    subscription_id: int
-    draft: InvoiceDraft
+    subscription: SubscriptionRecord
+    draft: InvoiceDraft | UpcomingTotals
 
 
 async def node(
@@ -37,9 +37,7 @@ async def node(
                 of = await subscriptions.readable(context, key)
                 if of is None:
                     return None
-                pending = await context.loaders.pending_lines.load(of.id)
-                draft = subscription_rules.upcoming_invoice(of, pending, context.clock.now())
-                return UpcomingInvoice(of.id, draft)
+                return UpcomingInvoice(of, await subscriptions.upcoming_invoice(context, of))
             key = ids.database_id(raw)
             found = await context.loaders.invoice.load(key) if key is not None else None
             return found if found is not None and viewer.can_read(found.account_id) else None

@@ -8,6 +8,7 @@ from services import changes, queries, subscriptions
 from services.billing.invoices import InvoiceDraft, Line
 from services.catalog import PlanCode
 from services.errors import Subject, not_found
+from services.money import ZERO
 from services.persistence.records import (
     AccountRecord,
     ChannelRecord,
@@ -37,12 +38,24 @@ def viewer_can_update(context: Context, of: SubscriptionLike) -> bool:
 
 
 async def upcoming_invoice(
-    context: Context, of: SubscriptionLike, pending: Sequence[Line] | None = None
-) -> InvoiceDraft:
-    """`pending`: the proration lines, when a change has just told them."""
+    context: Context, of: SubscriptionLike, pending: subscriptions.Pending | None = None
+) -> InvoiceDraft | subscriptions.UpcomingTotals:
+    """`pending`: the proration lines, when a change has just told them. With more than
+    a read brings along, the totals only: `upcoming_lines` lists them all."""
     if pending is None:
-        pending = await context.loaders.pending_lines.load(of.id)
-    return subscriptions.upcoming_invoice(of, pending, context.clock.now())
+        pending = await context.loaders.pending.load(of.id)
+    if pending.complete:
+        return subscriptions.upcoming_invoice(of, pending.lines, context.clock.now())
+    total = pending.total
+    if total is None:  # summed by the database, only for subscriptions with that many
+        [_, total] = await existing(context.loaders.with_pending_total, of.id)
+    return subscriptions.upcoming_totals(of, total, context.clock.now())
+
+
+async def upcoming_lines(context: Context, of: SubscriptionLike) -> Sequence[Line]:
+    """Every line of the upcoming invoice, however many are pending."""
+    pending = await context.loaders.pending_lines.load(of.id)
+    return subscriptions.upcoming_invoice(of, pending, context.clock.now()).lines
 
 
 async def channels(context: Context, of: SubscriptionLike) -> list[ChannelRecord]:
@@ -67,10 +80,11 @@ async def preview_cost(
     key = ids.decode(subscription_id, "Subscription")
     if key is None:
         raise not_found(Subject.SUBSCRIPTION)
-    found = await context.loaders.subscription.load(key)
-    pending = await context.loaders.pending_lines.load(key) if found is not None else []
+    # The pending lines only count by their total: summed in SQL, however many.
+    found = await context.loaders.with_pending_total.load(key)
+    subscription, pending_total = found if found is not None else (None, ZERO)
     return subscriptions.preview_cost(
-        viewer, found, pending, quantity, context.clock.now(), context.quote_key
+        viewer, subscription, pending_total, quantity, context.clock.now(), context.quote_key
     )
 
 

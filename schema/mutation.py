@@ -7,7 +7,7 @@ import strawberry
 
 from resolvers import channels, clock, subscriptions
 from schema.errors import client_error
-from schema.permissions import AUTHENTICATED
+from schema.permissions import CHANGE
 from schema.types.mutations import (
     ConnectChannelInput,
     ConnectChannelPayload,
@@ -52,7 +52,7 @@ async def respond(payload: type[P], outcome: Awaitable[Any]) -> P:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
-        permission_classes=AUTHENTICATED,
+        permission_classes=CHANGE,
         description="Set the quantity now; while ACTIVE the difference is prorated onto "
         "the next invoice. Admins only.",
     )
@@ -65,7 +65,7 @@ class Mutation:
         )
 
     @strawberry.mutation(
-        permission_classes=AUTHENTICATED,
+        permission_classes=CHANGE,
         description="Subscribe to a product the account does not have, on a fresh "
         "7-day trial. Admins only.",
     )
@@ -78,7 +78,7 @@ class Mutation:
         )
 
     @strawberry.mutation(
-        permission_classes=AUTHENTICATED,
+        permission_classes=CHANGE,
         description="Connect a channel to a free slot of a subscription. Admins only.",
     )
     async def connect_channel(
@@ -89,7 +89,7 @@ class Mutation:
         )
 
     @strawberry.mutation(
-        permission_classes=AUTHENTICATED,
+        permission_classes=CHANGE,
         description="Disconnect a channel; its slot is free again. Admins only.",
     )
     async def disconnect_channel(
@@ -107,7 +107,7 @@ class TestClockMutation(Mutation):
     __test__ = False
 
     @strawberry.mutation(
-        permission_classes=AUTHENTICATED,
+        permission_classes=CHANGE,
         description="Move the test clock forward and run billing up to it.",
     )
     async def advance_test_clock(self, info: strawberry.Info, to: datetime) -> TestClock:

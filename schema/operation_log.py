@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from strawberry.extensions import SchemaExtension
 
-from schema.errors import INTERNAL
+from schema.errors import INTERNAL, RATE_LIMITED, UNAVAILABLE
 
 log = logging.getLogger("octopods.requests")
 
@@ -33,7 +33,11 @@ def _outcome(errors) -> str:
     if not errors:
         return "ok"
     codes = {(error.extensions or {}).get("code") for error in errors}
-    return "server_error" if INTERNAL in codes else "client_error"
+    if INTERNAL in codes:
+        return "server_error"
+    if UNAVAILABLE in codes:
+        return "unavailable"
+    return "rate_limited" if RATE_LIMITED in codes else "client_error"
 
 
 class OperationLog(SchemaExtension):

@@ -2,7 +2,7 @@
 
 A query whose document is simple enough (no fragments, directives, abstract types or
 input objects; every field either a plain attribute or a resolver that takes only
-`info` and scalar arguments; no permission but IsAuthenticated on root fields) is
+`info` and scalar arguments; no permission but those marked `plannable`) is
 planned once: for each field, how to get its value and how to serialize it. Executing
 the plan calls the same resolvers and serializers as the generic executor and
 resolves siblings and list items concurrently, so DataLoaders batch as before, but it
@@ -35,11 +35,10 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
-from strawberry.permission import PermissionExtension
+from strawberry.permission import BasePermission, PermissionExtension
 
 from schema.operation_log import current_operation
 from schema.parsing import CACHED_LENGTH
-from schema.permissions import IsAuthenticated
 
 
 class Unplannable(Exception):
@@ -65,7 +64,7 @@ class Field:
     node: FieldNode
     graphql_field: Any
     argument_names: dict[str, str]  # GraphQL name → Python name
-    authenticated: bool
+    permissions: tuple[BasePermission, ...]
     serialize: Callable[[Any], Any] | None  # leaves
     selection: "Selection | None"  # objects
     is_list: bool
@@ -126,7 +125,7 @@ class Planner:
             keys.add(key)
             planned.fields.append(self.field(node, key, parent, by_name))
         planned.is_sync = all(
-            not f.is_async and not f.authenticated and (f.selection is None or f.selection.is_sync)
+            not f.is_async and not f.permissions and (f.selection is None or f.selection.is_sync)
             for f in planned.fields
         )
         return planned
@@ -140,7 +139,7 @@ class Planner:
         graphql_field = parent.fields[name]
         strawberry_field = by_name[name]
         named, nullable, is_list, item_nullable = _unwrap(graphql_field.type)
-        resolve, is_async, authenticated = self._resolve(strawberry_field, parent)
+        resolve, is_async, permissions = self._resolve(strawberry_field, parent)
         arguments = {
             self.names.get_graphql_name(a): a.python_name for a in strawberry_field.arguments
         }
@@ -166,7 +165,7 @@ class Planner:
             node=node,
             graphql_field=graphql_field,
             argument_names=arguments,
-            authenticated=authenticated,
+            permissions=permissions,
             serialize=serialize,
             selection=selection,
             is_list=is_list,
@@ -183,7 +182,7 @@ class Planner:
             node=node,
             graphql_field=None,
             argument_names={},
-            authenticated=False,
+            permissions=(),
             serialize=lambda same: same,
             selection=None,
             is_list=False,
@@ -191,18 +190,18 @@ class Planner:
             item_nullable=False,
         )
 
-    def _resolve(self, strawberry_field, parent) -> tuple[Callable, bool, bool]:
-        authenticated = False
+    def _resolve(self, strawberry_field, parent) -> tuple[Callable, bool, tuple]:
+        permissions: list[BasePermission] = []
         for extension in strawberry_field.extensions:
-            permissions = getattr(extension, "permissions", None)
+            found = getattr(extension, "permissions", None)
             if not isinstance(extension, PermissionExtension) or not all(
-                isinstance(permission, IsAuthenticated) for permission in permissions
+                getattr(permission, "plannable", False) for permission in found
             ):
                 raise Unplannable("field extensions")
-            authenticated = True
+            permissions += found
         resolver = strawberry_field.base_resolver
         if resolver is None:
-            return _attribute(strawberry_field.python_name), False, authenticated
+            return _attribute(strawberry_field.python_name), False, tuple(permissions)
         if strawberry_field.python_name == "_id":  # relay Node.id
             origin = self.schema.get_type_by_name(parent.name).origin
             type_name = parent.name
@@ -212,13 +211,13 @@ class Planner:
 
                 return str(GlobalID(type_name, str(origin.resolve_id(source, info=None))))
 
-            return node_id, False, authenticated
+            return node_id, False, tuple(permissions)
         function = resolver.wrapped_func
         parameters = list(inspect.signature(function).parameters)
         expected = {"self", "info", *(a.python_name for a in strawberry_field.arguments)}
         if not parameters or parameters[0] != "self" or not set(parameters) <= expected:
             raise Unplannable(f"resolver {function.__qualname__}")
-        return _resolver(function, "info" in parameters), resolver.is_async, authenticated
+        return _resolver(function, "info" in parameters), resolver.is_async, tuple(permissions)
 
 
 _plans: dict[tuple, Selection | None] = {}
@@ -289,9 +288,11 @@ class Execution:
         return result
 
     async def _async_value(self, f: Field, source: Any) -> Any:
-        if f.authenticated:
-            await self.info.context.viewer()
-        value = f.resolve(source, self.info, self._arguments(f))
+        arguments = self._arguments(f)
+        for permission in f.permissions:
+            if not await permission.has_permission(source, self.info, **arguments):
+                raise Fallback(f.key)  # the generic path reports the refusal
+        value = f.resolve(source, self.info, arguments)
         if f.is_async:
             value = await value
         if f.selection is None or f.selection.is_sync:
@@ -318,7 +319,7 @@ class Execution:
         result: dict = {}
         waiting = []
         for f in selection.fields:
-            if f.is_async or f.authenticated or not (f.selection is None or f.selection.is_sync):
+            if f.is_async or f.permissions or not (f.selection is None or f.selection.is_sync):
                 result[f.key] = None  # keeps the document's order
                 waiting.append(f)
             else:

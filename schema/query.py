@@ -4,7 +4,7 @@ import strawberry
 from strawberry import relay
 
 from resolvers import accounts, clock, nodes, plans, subscriptions
-from schema.permissions import AUTHENTICATED
+from schema.permissions import AUTHENTICATED, PREVIEW
 from schema.types.account import AccountType
 from schema.types.channel import ChannelType
 from schema.types.invoice import InvoiceType
@@ -31,7 +31,7 @@ def present_node(found: object) -> relay.Node | None:
         case ChannelRecord():
             return ChannelType.of(found)
         case nodes.UpcomingInvoice():
-            return InvoiceType.upcoming(found.subscription_id, found.draft)
+            return InvoiceType.upcoming(found.subscription, found.draft)
     return None
 
 
@@ -71,7 +71,7 @@ class Query:
         return SubscriptionType.of(found) if found is not None else None
 
     @strawberry.field(
-        permission_classes=AUTHENTICATED,
+        permission_classes=PREVIEW,
         description="What changing the quantity would cost now. Writes nothing.",
     )
     async def preview_cost(

@@ -17,11 +17,12 @@ from schema import build_schema
 from server.dev import dev_routes
 from server.graphql_view import BillingGraphQL
 from server.logs import configure_logging
-from server.middleware import BodySizeLimit, RequestId
+from server.middleware import AnswerWhenCutOff, BodySizeLimit, RequestId
 from server.upkeep import upkeep_periodically
 from server.web import web_page
 from services.clock import SystemClock, TestClock
 from services.persistence.database import Database
+from services.rate_limits import rate_limiter
 from services.settings import Settings
 
 
@@ -40,9 +41,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.db = Database(settings.database_url)
+        app.state.db = Database(settings.database_url, limits=settings.database_limits)
         app.state.clock = TestClock(settings.test_clock) if settings.test_clock else SystemClock()
         await app.state.db.listen()
+        app.state.rate_limiter = rate_limiter(app.state.db, settings.rate_limits)
         # Start-up objects (schema, tables, modules) never die: keep them out of the
         # collector's way (measured: fewer long full collections under load).
         gc.collect()
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     app.state.clock,
                     settings.billing_interval_seconds,
                     timedelta(hours=settings.idempotency_retention_hours),
+                    settings.rate_limits,
                 )
             )
         try:
@@ -82,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     middleware = [
         Middleware(RequestId),
+        Middleware(AnswerWhenCutOff),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
     ]
     if settings.cors_origins:

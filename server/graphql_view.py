@@ -20,7 +20,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.context import Context
-from schema.errors import GENERIC_MESSAGE, INTERNAL
+from schema.errors import GENERIC_MESSAGE, INTERNAL, RATE_LIMITED, UNAVAILABLE
 from server import live
 from server.requests import (
     GRAPHQL_RESPONSE,
@@ -58,6 +58,35 @@ def _is_request_error(response_data) -> bool:
         and bool(errors)
         and not any("path" in error for error in errors)
     )
+
+
+# A response with no data at all, refused for one of these, says so in its status.
+STATUS_OF = {UNAVAILABLE: 503, RATE_LIMITED: 429}
+
+
+def _code(error: dict) -> str | None:
+    return (error.get("extensions") or {}).get("code")
+
+
+def retry_after(response_data: dict) -> int | None:
+    """Seconds to wait before trying again, when an error says to."""
+    waits = [
+        error["extensions"].get("retryAfter") or 1
+        for error in response_data.get("errors") or []
+        if _code(error) in STATUS_OF
+    ]
+    return max(waits) if waits else None
+
+
+def refusal_status(response_data: dict) -> int | None:
+    """The status of a response that answered nothing because the service is
+    unavailable or the caller is over its rate limit; None otherwise."""
+    codes = [_code(error) for error in response_data.get("errors") or []]
+    if response_data.get("data") is not None or not codes:
+        return None
+    if not all(code in STATUS_OF for code in codes):
+        return None
+    return 429 if all(code == RATE_LIMITED for code in codes) else 503
 
 
 class BillingGraphQL(GraphQL):
@@ -133,6 +162,7 @@ class BillingGraphQL(GraphQL):
             key_retention=self.key_retention,
             quote_key=self.quote_key,
             instance=self.instance,
+            rate_limiter=request.app.state.rate_limiter,
         )
 
     async def get_sub_response(self, request: Request) -> Response:
@@ -159,14 +189,23 @@ class BillingGraphQL(GraphQL):
             raise
 
     def create_response(self, response_data, sub_response: Response) -> Response:
+        # GraphQL over HTTP: a response without data may carry a 4xx/5xx status; one
+        # with (partial) data stays 200 and the codes tell the rest.
         media_type = getattr(sub_response, "media_type", None) or JSON
         status = sub_response.status_code or 200
-        if media_type == GRAPHQL_RESPONSE and _is_request_error(response_data):
+        wait = retry_after(response_data) if isinstance(response_data, dict) else None
+        refused_for = refusal_status(response_data) if isinstance(response_data, dict) else None
+        if refused_for is not None:
+            status = refused_for
+            response_data = {"errors": response_data["errors"]}
+        elif media_type == GRAPHQL_RESPONSE and _is_request_error(response_data):
             codes = {(e.get("extensions") or {}).get("code") for e in response_data["errors"]}
             status = 500 if INTERNAL in codes else 400
             response_data = {k: v for k, v in response_data.items() if k != "data"}
         response = Response(self.encode_json(response_data), status, media_type=media_type)
         response.headers.raw.extend(sub_response.headers.raw)
         response.headers["vary"] = "Accept"
+        if wait is not None:
+            response.headers["Retry-After"] = str(wait)
         response.background = sub_response.background
         return response

@@ -1,6 +1,9 @@
-"""ASGI middleware: a request id on every request and response, and a body size limit."""
+"""ASGI middleware: a request id on every request and response, a body size limit, and
+an answer for a request the shutdown cuts off."""
 
+import asyncio
 import json
+import logging
 import re
 import uuid
 
@@ -33,20 +36,53 @@ class RequestId:
         await self.app(scope, receive, send_with_id)
 
 
-async def refuse(send: Send, status: int, code: str, message: str) -> None:
+async def refuse(
+    send: Send, status: int, code: str, message: str, retry_after: int | None = None
+) -> None:
     """A GraphQL-shaped error for a request refused before GraphQL sees it."""
-    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+    extensions: dict = {"code": code}
+    headers = [(b"content-type", b"application/json")]
+    if retry_after is not None:
+        extensions["retryAfter"] = retry_after
+        headers.append((b"retry-after", str(retry_after).encode()))
+    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+class AnswerWhenCutOff:
+    """A request still running when the graceful shutdown runs out is cancelled; it is
+    told to retry (elsewhere) rather than get uvicorn's bare 500. Its transaction, cut
+    off before committing, is rolled back; a commit under way may have stored it, which
+    the client's retry with the same idempotency key settles."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except asyncio.CancelledError:
+            # Only the shutdown cancels a request (a client leaving does not): answer,
+            # and end the request here rather than as an error with a traceback.
+            logging.getLogger("octopods.server").warning(
+                "request cut off by the shutdown request_id=%s",
+                scope.get("state", {}).get("request_id"),
+            )
+            if not started:
+                message = "The server is restarting; try again."
+                await refuse(send, 503, "SERVICE_UNAVAILABLE", message, retry_after=1)
 
 
 class BodySizeLimit:

@@ -8,20 +8,23 @@ of its idempotency key answers.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import audit, events, idempotency, quotes
 from services.billing.cycle import billing_state
-from services.billing.issuing import bill_locked_account, pending_lines
+from services.billing.issuing import bill_locked_account
 from services.billing.proration import price_change
 from services.catalog import PlanCode, plan_for
 from services.clock import Clock
 from services.errors import Reason, Refused, Subject, not_found
 from services.events import EventKind
 from services.idempotency import Operation
+from services.money import ZERO
 from services.permissions import Viewer, require_admin
 from services.persistence.database import Database
 from services.persistence.locks import lock_account_of
@@ -29,10 +32,12 @@ from services.persistence.records import (
     InvoiceLineRecord,
     SubscriptionRecord,
     from_json,
+    select_records,
     snapshot,
     to_json,
 )
 from services.persistence.tables import ChangeAction, InvoiceLine, Subscription
+from services.subscriptions import PENDING_LINES_KEPT, Pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,31 +63,54 @@ class ChangeRequest:
         )
 
 
+async def _pending(session: AsyncSession, subscription_id: int) -> Pending:
+    """The lines pending on the subscription's next invoice (the first ones, with the
+    total and number of all), in one statement that does not grow with them."""
+    pending = (InvoiceLine.subscription_id == subscription_id, InvoiceLine.invoice_id.is_(None))
+    totals = sa.select(sa.func.sum(InvoiceLine.amount), sa.func.count()).where(*pending).subquery()
+    statement = (
+        select_records(InvoiceLine)
+        .add_columns(*totals.c)
+        .join(totals, sa.true())
+        .where(*pending)
+        .order_by(InvoiceLine.id)
+        .limit(PENDING_LINES_KEPT)
+    )
+    rows = (await session.exec(statement)).all()
+    if not rows:
+        return NOTHING_PENDING
+    lines = tuple(InvoiceLineRecord._make(row[:-2]) for row in rows)
+    return Pending(lines, rows[0][-2], rows[0][-1])
+
+
+NOTHING_PENDING = Pending((), ZERO, 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Changed:
     """A subscription as a change left it, with the proration lines then pending."""
 
     subscription: SubscriptionRecord
-    pending_lines: tuple[InvoiceLineRecord, ...] = ()
+    pending: Pending = NOTHING_PENDING
 
     @classmethod
     async def of(cls, session: AsyncSession, subscription: Subscription) -> "Changed":
         await session.flush()
-        pending = await pending_lines(session, subscription.id)
-        return cls(snapshot(subscription), tuple(snapshot(line) for line in pending))
+        return cls(snapshot(subscription), await _pending(session, subscription.id))
 
     def to_json(self) -> dict:
         return {
             "subscription": to_json(self.subscription),
-            "pending_lines": [to_json(line) for line in self.pending_lines],
+            "pending_lines": [to_json(line) for line in self.pending.lines],
+            "pending_total": str(self.pending.total),
+            "pending_count": self.pending.count,
         }
 
     @classmethod
     def from_json(cls, stored: dict) -> "Changed":
-        return cls(
-            from_json(Subscription, stored["subscription"]),
-            tuple(from_json(InvoiceLine, line) for line in stored["pending_lines"]),
-        )
+        lines = tuple(from_json(InvoiceLine, line) for line in stored["pending_lines"])
+        pending = Pending(lines, Decimal(stored["pending_total"]), stored["pending_count"])
+        return cls(from_json(Subscription, stored["subscription"]), pending)
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,5 +65,13 @@ class NotSignedIn(DomainError):
     """No valid credentials: missing, malformed or expired, or of no known user."""
 
 
+class RateLimited(DomainError):
+    """Too many requests of one kind from one user: try again after `retry_after` s."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def not_found(subject: Subject) -> Refused:
     return Refused(Reason.NOT_FOUND, f"{subject.value.capitalize()} not found.", subject)

@@ -8,11 +8,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 
 from services.billing.run import falls_due
 from services.permissions import Role, Viewer
+from services.persistence.columns import Cents
 from services.persistence.database import Database
 from services.persistence.records import (
     AccountRecord,
@@ -35,11 +38,11 @@ from services.persistence.tables import (
     SubscriptionChange,
     User,
 )
+from services.subscriptions import PENDING_LINES_KEPT, Pending
 
 
 async def _rows(db: Database, statement) -> list:
-    async with db.engine.connect() as connection:
-        return (await connection.execute(statement)).all()
+    return await db.rows(statement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,29 +119,54 @@ async def _grouped(
     return [groups.get(key, []) for key in keys]
 
 
-# A subscription with the proration lines pending on its next invoice.
-WithPending = tuple[SubscriptionRecord, list[InvoiceLineRecord]]
+# A subscription with the proration lines pending on its next invoice (the first ones).
+WithPending = tuple[SubscriptionRecord, Pending]
+
+
+@cache  # built once per kind of database: the statement is rebuilt on every read
+def _first_pending_lines(sqlite: bool) -> tuple:
+    """One more than PENDING_LINES_KEPT pending lines of each subscription (so a read
+    knows whether it has them all), as (what to join, its line columns, on what).
+    LATERAL on PostgreSQL; SQLite has none, and `id IN (… LIMIT)` per subscription
+    serves there. Measured with 1,600 lines: window functions over every line cost
+    four times as much on SQLite, this IN forty times as much on PostgreSQL."""
+    lines = InvoiceLine.__table__.alias("first_pending_lines")
+    first = (
+        sa.select(lines)
+        .where(lines.c.subscription_id == Subscription.id, lines.c.invoice_id.is_(None))
+        .order_by(lines.c.id)
+        .limit(PENDING_LINES_KEPT + 1)
+        .correlate(Subscription)
+    )
+    names = [column.name for column in record_of(InvoiceLine).columns]
+    if sqlite:
+        table = InvoiceLine.__table__
+        ids = first.with_only_columns(lines.c.id)
+        return table, [table.c[name] for name in names], table.c.id.in_(ids)
+    lateral = first.lateral("first_pending")
+    return lateral, [lateral.c[name] for name in names], sa.true()
 
 
 async def _with_pending(db: Database, condition) -> list[WithPending]:
-    """Subscriptions (oldest first) and their pending lines, in one statement."""
-    pending = sa.and_(
-        InvoiceLine.subscription_id == Subscription.id, InvoiceLine.invoice_id.is_(None)
-    )
+    """Subscriptions (oldest first) with their pending lines, in one statement whose
+    answer stops growing past PENDING_LINES_KEPT lines a subscription; past them the
+    total is another statement (`subscriptions_with_pending_total`), when asked."""
+    lines, line_columns, kept = _first_pending_lines(db.is_sqlite)
     statement = (
-        select_records(Subscription, InvoiceLine)
+        select_records(Subscription)
+        .add_columns(*line_columns)
         .select_from(Subscription)
-        .outerjoin(InvoiceLine, pending)
+        .outerjoin(lines, kept)
         .where(condition)
-        .order_by(Subscription.subscribed_at, Subscription.id, InvoiceLine.id)
+        .order_by(Subscription.subscribed_at, Subscription.id, line_columns[0])
     )
     found: dict[int, WithPending] = {}
     for row in await _rows(db, statement):
         subscription, line = split(row, Subscription, InvoiceLine)
-        _, lines = found.setdefault(subscription.id, (subscription, []))
+        _, first_lines = found.setdefault(subscription.id, (subscription, []))
         if line is not None:
-            lines.append(line)
-    return list(found.values())
+            first_lines.append(line)
+    return [(subscription, Pending.first_of(lines)) for subscription, lines in found.values()]
 
 
 async def subscriptions_by_id(db: Database, ids: Sequence[int]) -> list[WithPending | None]:
@@ -154,6 +182,39 @@ async def subscriptions_of_accounts(
     for subscription, lines in await _with_pending(db, Subscription.account_id.in_(account_ids)):
         groups[subscription.account_id].append((subscription, lines))
     return [groups.get(key, []) for key in account_ids]
+
+
+# A subscription with the sum of the proration lines pending on its next invoice.
+WithPendingTotal = tuple[SubscriptionRecord, Decimal]
+
+
+async def subscriptions_with_pending_total(
+    db: Database, ids: Sequence[int]
+) -> list[WithPendingTotal | None]:
+    """Subscriptions and the total of their pending lines, summed by the database: one
+    statement, whose answer does not grow with the number of lines."""
+    pending = (
+        sa.select(
+            InvoiceLine.subscription_id,
+            sa.func.sum(InvoiceLine.amount).label("pending_total"),
+        )
+        .where(InvoiceLine.subscription_id.in_(ids), InvoiceLine.invoice_id.is_(None))
+        .group_by(InvoiceLine.subscription_id)
+        .subquery()
+    )
+    zero = sa.literal_column("0")
+    total = sa.type_coerce(sa.func.coalesce(pending.c.pending_total, zero), Cents())
+    statement = (
+        select_records(Subscription)
+        .add_columns(total)
+        .outerjoin(pending, pending.c.subscription_id == Subscription.id)
+        .where(Subscription.id.in_(ids))
+    )
+    found = {}
+    for row in await _rows(db, statement):
+        subscription = SubscriptionRecord._make(row[:-1])
+        found[subscription.id] = (subscription, row[-1])
+    return [found.get(key) for key in ids]
 
 
 async def pending_lines_of_subscriptions(

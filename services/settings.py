@@ -61,6 +61,32 @@ def _check_production_secret(secret: str) -> None:
 
 
 @dataclass(frozen=True)
+class DatabaseLimits:
+    """How the server shares the database: its pool, and how long a statement or a lock
+    wait may take before the request is answered SERVICE_UNAVAILABLE."""
+
+    pool_size: int = 10
+    # Past the pool a request waits for one of its connections (up to pool_timeout)
+    # rather than open more: PostgreSQL may be at max_connections.
+    max_overflow: int = 0
+    pool_timeout: float = 5.0
+    statement_timeout: float = 5.0  # seconds; 0 turns it off
+    lock_timeout: float = 3.0
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Each user's bucket per kind of request (changes, previews); burst 0 turns it off."""
+
+    burst: int = 100
+    per_second: float = 10.0
+
+    @property
+    def enabled(self) -> bool:
+        return self.burst > 0 and self.per_second > 0
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     jwt_secret: str = DEVELOPMENT_JWT_SECRET
@@ -75,6 +101,9 @@ class Settings:
     instance: str = field(default_factory=default_instance)
     connections_per_user: int = 10
     web_dist: str | None = None  # the built page; None: web/dist beside the code
+    database_limits: DatabaseLimits = field(default_factory=DatabaseLimits)
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    graceful_shutdown_seconds: float = 10.0
 
     @property
     def production(self) -> bool:
@@ -115,4 +144,16 @@ class Settings:
             instance=environ.get("OCTOPODS_INSTANCE_ID", "").strip()[:128] or default_instance(),
             connections_per_user=int(_number(environ, "OCTOPODS_CONNECTIONS_PER_USER", 10)),
             web_dist=environ.get("OCTOPODS_WEB_DIST", "").strip() or None,
+            database_limits=DatabaseLimits(
+                pool_size=max(1, int(_number(environ, "OCTOPODS_DB_POOL_SIZE", 10))),
+                max_overflow=int(_number(environ, "OCTOPODS_DB_MAX_OVERFLOW", 0)),
+                pool_timeout=_number(environ, "OCTOPODS_DB_POOL_TIMEOUT_SECONDS", 5.0),
+                statement_timeout=_number(environ, "OCTOPODS_DB_STATEMENT_TIMEOUT_SECONDS", 5.0),
+                lock_timeout=_number(environ, "OCTOPODS_DB_LOCK_TIMEOUT_SECONDS", 3.0),
+            ),
+            rate_limits=RateLimits(
+                burst=int(_number(environ, "OCTOPODS_RATE_LIMIT_BURST", 100)),
+                per_second=_number(environ, "OCTOPODS_RATE_LIMIT_PER_SECOND", 10.0),
+            ),
+            graceful_shutdown_seconds=_number(environ, "OCTOPODS_GRACEFUL_SHUTDOWN_SECONDS", 10.0),
         )

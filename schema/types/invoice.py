@@ -5,14 +5,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from resolvers import ids, invoices
+from resolvers import ids, invoices, subscriptions
 from schema.types.enums import InvoiceLineKind, InvoiceStatus
 from schema.types.money import Money
 from schema.types.pagination import connection_of
 from services.billing.invoices import InvoiceDraft, Line
 from services.billing.invoices import InvoiceStatus as Status
-from services.persistence.records import InvoiceLineRecord, InvoiceRecord
+from services.persistence.records import InvoiceLineRecord, InvoiceRecord, SubscriptionLike
 from services.queries import INVOICES, Page
+from services.subscriptions import UpcomingTotals
 
 if TYPE_CHECKING:
     from schema.types.subscription import SubscriptionType
@@ -50,7 +51,9 @@ class InvoiceType(relay.Node):
     total: Money
     subscription_id: strawberry.Private[int]
     record: strawberry.Private[InvoiceRecord | None]
-    drafted_lines: strawberry.Private[Sequence[Line]]
+    # An upcoming invoice's lines, or None when too many are pending to bring along.
+    drafted_lines: strawberry.Private[Sequence[Line] | None]
+    upcoming_of: strawberry.Private[SubscriptionLike | None] = None
 
     @classmethod
     def issued(cls, invoice: InvoiceRecord) -> "InvoiceType":
@@ -68,18 +71,21 @@ class InvoiceType(relay.Node):
         )
 
     @classmethod
-    def upcoming(cls, subscription_id: int, draft: InvoiceDraft) -> "InvoiceType":
+    def upcoming(
+        cls, subscription: SubscriptionLike, draft: InvoiceDraft | UpcomingTotals
+    ) -> "InvoiceType":
         return cls(
-            id=f"{ids.UPCOMING_PREFIX}{subscription_id}",
+            id=f"{ids.UPCOMING_PREFIX}{subscription.id}",
             number=None,
             status=Status.UPCOMING,
             issued_at=draft.issued_at,
             period_start=draft.period_start,
             period_end=draft.period_end,
             total=Money.of(draft.total),
-            subscription_id=subscription_id,
+            subscription_id=subscription.id,
             record=None,
-            drafted_lines=draft.lines,
+            drafted_lines=draft.lines if isinstance(draft, InvoiceDraft) else None,
+            upcoming_of=subscription,
         )
 
     @strawberry.field
@@ -93,9 +99,13 @@ class InvoiceType(relay.Node):
 
     @strawberry.field
     async def lines(self, info: strawberry.Info) -> list[InvoiceLineType]:
-        found: Sequence[InvoiceLineRecord | Line] = self.drafted_lines
+        found: Sequence[InvoiceLineRecord | Line]
         if self.record is not None:
             found = await invoices.lines(info.context, self.record)
+        elif self.drafted_lines is not None:
+            found = self.drafted_lines
+        else:
+            found = await subscriptions.upcoming_lines(info.context, self.upcoming_of)
         return [InvoiceLineType.of(line) for line in found]
 
 

@@ -1,4 +1,3 @@
-from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,10 +12,10 @@ from schema.types.history import SubscriptionChangeConnection
 from schema.types.invoice import InvoiceType
 from schema.types.money import Money
 from schema.types.plan import PlanType
-from services.billing.invoices import Line
 from services.catalog import plan_for
 from services.changes import Changed
 from services.persistence.records import SubscriptionLike
+from services.subscriptions import Pending
 
 if TYPE_CHECKING:
     from schema.types.account import AccountType
@@ -40,16 +39,16 @@ class SubscriptionType(relay.Node):
     plan: PlanType
     record: strawberry.Private[SubscriptionLike]
     # Told by a change, which answers with the lines as it left them; else loaded.
-    pending_lines: strawberry.Private[Sequence[Line] | None] = None
+    pending: strawberry.Private[Pending | None] = None
 
     @classmethod
     def of_changed(cls, changed: Changed) -> "SubscriptionType":
         """The subscription as a change left it (also when its key is repeated)."""
-        return cls.of(changed.subscription, changed.pending_lines)
+        return cls.of(changed.subscription, changed.pending)
 
     @classmethod
     def of(
-        cls, subscription: SubscriptionLike, pending_lines: Sequence[Line] | None = None
+        cls, subscription: SubscriptionLike, pending: Pending | None = None
     ) -> "SubscriptionType":
         plan = plan_for(subscription.plan_code)
         return cls(
@@ -64,7 +63,7 @@ class SubscriptionType(relay.Node):
             connected_units=subscription.connected_units,
             plan=PlanType.of(plan),
             record=subscription,
-            pending_lines=pending_lines,
+            pending=pending,
         )
 
     @strawberry.field
@@ -102,5 +101,5 @@ class SubscriptionType(relay.Node):
 
     @strawberry.field(description="What the next boundary would issue if nothing else changed.")
     async def upcoming_invoice(self, info: strawberry.Info) -> InvoiceType:
-        draft = await subscriptions.upcoming_invoice(info.context, self.record, self.pending_lines)
-        return InvoiceType.upcoming(self.record.id, draft)
+        draft = await subscriptions.upcoming_invoice(info.context, self.record, self.pending)
+        return InvoiceType.upcoming(self.record, draft)

@@ -3,21 +3,63 @@
 Writers take the lock that matters before they read what they will change: a row lock
 (SELECT … FOR UPDATE) on PostgreSQL, and on SQLite, which has no row locks,
 BEGIN IMMEDIATE, which takes the database's write lock at the start.
+
+When the database cannot answer (down, restarting, full, a lock or statement past its
+timeout) the error is one `is_unavailable` recognises: the request can be tried again
+later, and nothing of a transaction that did not commit was written.
 """
 
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.events import pending
 from services.persistence.notify import Broadcaster, PostgresListener, notify
+from services.settings import DatabaseLimits
 
 _WRITE = "octopods_write"
+
+# SQLSTATE classes and codes that mean "not now" rather than "not this": connection
+# exceptions, insufficient resources (max_connections), operator intervention (shutdown,
+# statement timeout), and a lock not granted within lock_timeout.
+_UNAVAILABLE_CLASSES = ("08", "53", "57")
+_UNAVAILABLE_CODES = ("55P03",)
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "disk i/o error")
+
+
+class CommitInDoubt(Exception):
+    """The database went away while committing: the change may or may not be stored."""
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) says the database cannot answer now."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _says_unavailable(current):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
+def _says_unavailable(error: BaseException) -> bool:
+    if isinstance(error, (CommitInDoubt, exc.TimeoutError, OSError, TimeoutError)):
+        return True  # the pool's wait, a refused or broken connection
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    state = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    if isinstance(state, str):
+        return state[:2] in _UNAVAILABLE_CLASSES or state in _UNAVAILABLE_CODES
+    message = str(error).lower()
+    if "connection is closed" in message or "connection was closed" in message:
+        return True
+    return type(error).__name__ == "OperationalError" and message.startswith(_SQLITE_UNAVAILABLE)
 
 
 def async_url(url: str) -> str:
@@ -32,14 +74,14 @@ def async_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
-def _prepare_sqlite(engine) -> None:
+def _prepare_sqlite(engine, lock_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection, _record) -> None:
         # We emit BEGIN ourselves (below), so the driver must not.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={lock_timeout_ms}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -52,20 +94,53 @@ def _prepare_sqlite(engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _server_settings(driver: str, limits: DatabaseLimits) -> dict:
+    """Timeouts PostgreSQL enforces itself, so a stuck lock or statement ends there."""
+    settings = {
+        "statement_timeout": str(int(limits.statement_timeout * 1000)),
+        "lock_timeout": str(int(limits.lock_timeout * 1000)),
+    }
+    connect_timeout = max(1, round(limits.pool_timeout))
+    if driver == "asyncpg":
+        return {"server_settings": settings, "timeout": connect_timeout}
+    options = " ".join(f"-c {name}={value}" for name, value in settings.items())
+    return {"options": options, "connect_timeout": connect_timeout}
+
+
+def _drop_closed_connections(engine) -> None:
+    """A pooled connection whose server has gone (a restart, a crash) is replaced at
+    checkout. asyncpg notices the server closing the socket as it happens, so this
+    costs no round trip, unlike the pool's pre-ping (three on asyncpg)."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def on_checkout(_dbapi_connection, record, _proxy) -> None:
+        driver_connection = record.driver_connection
+        if driver_connection is not None and driver_connection.is_closed():
+            # Every connection opened before this one is from before the restart too.
+            raise exc.InvalidatePoolError()
+
+
 class Database:
-    def __init__(self, url: str, *, echo: bool = False):
+    def __init__(self, url: str, *, echo: bool = False, limits: DatabaseLimits | None = None):
         self.url = async_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        limits = limits or DatabaseLimits()
         options: dict = {"echo": echo}
         if self.is_sqlite:
-            options["connect_args"] = {"timeout": 30}
+            options["connect_args"] = {"timeout": limits.lock_timeout}
         else:
-            # No pre-ping: it costs a round trip per checkout; a connection found dead
-            # fails its request and the pool replaces it.
-            options.update(pool_size=10, max_overflow=20, pool_recycle=1800)
+            options.update(
+                pool_size=limits.pool_size,
+                max_overflow=limits.max_overflow,
+                pool_timeout=limits.pool_timeout,
+                pool_recycle=1800,
+                connect_args=_server_settings(make_url(self.url).get_driver_name(), limits),
+            )
         self.engine = create_async_engine(self.url, **options)
         if self.is_sqlite:
-            _prepare_sqlite(self.engine)
+            _prepare_sqlite(self.engine, int(limits.lock_timeout * 1000))
+        elif self.engine.dialect.driver == "asyncpg":
+            _drop_closed_connections(self.engine)
         self._writer = self.engine.execution_options(**{_WRITE: True})
         # Live events of committed transactions, for this process's subscribers.
         self.events = Broadcaster()
@@ -80,16 +155,36 @@ class Database:
         SQLite BEGIN IMMEDIATE is what makes a migration's DDL one transaction."""
         return self._writer.connect()
 
+    async def rows(self, statement) -> list:
+        """The rows of a read. A read that meets a connection the server dropped since
+        checkout is run once more on a fresh one: a read has no effect to repeat."""
+        for attempt in (1, 2):
+            try:
+                async with self.engine.connect() as connection:
+                    return (await connection.execute(statement)).all()
+            except exc.DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One write transaction: committed on success, rolled back on any exception.
-        The events it recorded (services.events) go out with its commit."""
+        Its events (services.events) go out with its commit. Writes are never retried
+        here; a client retries them with its idempotency key."""
         session = AsyncSession(self._writer, expire_on_commit=False)
-        async with session, session.begin():
-            yield session
-            events = pending(session)
-            if events and not self.is_sqlite:
-                await notify(session, events)
+        committing = False
+        try:
+            async with session, session.begin():
+                yield session
+                events = pending(session)
+                if events and not self.is_sqlite:
+                    await notify(session, events)
+                committing = True
+        except Exception as error:
+            if committing and is_unavailable(error):
+                raise CommitInDoubt("the database went away while committing") from error
+            raise
         if events and self.is_sqlite:
             self.events.deliver(events)
 

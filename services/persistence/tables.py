@@ -189,3 +189,15 @@ class SubscriptionChange(SQLModel, table=True):
     occurred_at: datetime = _instant()
     request_id: str = Field(max_length=64)
     served_by: str = Field(default="", max_length=128, sa_column_kwargs={"server_default": ""})
+
+
+class RateLimitBucket(SQLModel, table=True):
+    """A user's rate-limit bucket for one kind of request (services.rate_limits)."""
+
+    __tablename__ = "rate_limit_buckets"
+
+    user_id: int = Field(primary_key=True)
+    kind: str = Field(max_length=16, primary_key=True)
+    tokens: float
+    refilled_at: float  # seconds since the epoch, on the database's clock
+    taken: bool  # whether the last request got a token

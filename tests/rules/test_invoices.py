@@ -263,9 +263,17 @@ def test_upcoming_invoice_changes_nothing_it_is_given():
 # --- cost preview -----------------------------------------------------------------------
 
 
+# A preview takes the pending lines by their total, which the database sums.
+NOTHING_PENDING = Decimal("0.00")
+
+
+def total(lines) -> Decimal:
+    return sum((line.amount for line in lines), NOTHING_PENDING)
+
+
 def test_preview_of_the_spec_example_3_to_5_channels():
     preview = preview_cost(
-        ADMIN, omnichannel_in_november(), [], 5, utc(2026, 11, 15, 12), QUOTE_KEY
+        ADMIN, omnichannel_in_november(), NOTHING_PENDING, 5, utc(2026, 11, 15, 12), QUOTE_KEY
     )
 
     assert preview.changed is True
@@ -283,7 +291,7 @@ def test_preview_next_invoice_total_is_pending_plus_proration_plus_new_month():
     subscription = omnichannel_in_november(quantity=5)
     pending = [pending_proration("41.60", 5)]
 
-    preview = preview_cost(ADMIN, subscription, pending, 4, utc(2026, 11, 15, 13), QUOTE_KEY)
+    preview = preview_cost(ADMIN, subscription, total(pending), 4, utc(2026, 11, 15, 13), QUOTE_KEY)
 
     assert preview.proration_amount == Decimal("-20.80")
     assert preview.next_invoice_total == Decimal("186.80")  # 41.60 − 20.80 + 166.00
@@ -293,7 +301,9 @@ def test_preview_of_the_same_quantity_is_unchanged_and_costs_nothing():
     subscription = omnichannel_in_november(quantity=5)
     pending = [pending_proration("41.60", 5)]
 
-    preview = preview_cost(MEMBER, subscription, pending, 5, utc(2026, 11, 15, 13), QUOTE_KEY)
+    preview = preview_cost(
+        MEMBER, subscription, total(pending), 5, utc(2026, 11, 15, 13), QUOTE_KEY
+    )
 
     assert preview.changed is False
     assert preview.proration_amount == Decimal("0.00")
@@ -302,7 +312,9 @@ def test_preview_of_the_same_quantity_is_unchanged_and_costs_nothing():
 
 
 def test_preview_while_trialing_is_free_and_has_no_days():
-    preview = preview_cost(ADMIN, whatsapp_on_trial(), [], 4, utc(2026, 11, 17), QUOTE_KEY)
+    preview = preview_cost(
+        ADMIN, whatsapp_on_trial(), NOTHING_PENDING, 4, utc(2026, 11, 17), QUOTE_KEY
+    )
 
     assert preview.changed is True
     assert preview.proration_amount == Decimal("0.00")
@@ -317,7 +329,7 @@ def test_preview_after_an_unbilled_boundary_is_priced_in_the_new_period():
     subscription = omnichannel_in_november(quantity=5)
     pending = [pending_proration("41.60", 5)]
 
-    preview = preview_cost(ADMIN, subscription, pending, 7, utc(2026, 12, 10, 9), QUOTE_KEY)
+    preview = preview_cost(ADMIN, subscription, total(pending), 7, utc(2026, 12, 10, 9), QUOTE_KEY)
 
     assert (preview.remaining_days, preview.days_in_period) == (22, 31)
     assert preview.proration_amount == Decimal("55.35")  # 78 × 22 / 31 = 55.354…
@@ -325,7 +337,9 @@ def test_preview_after_an_unbilled_boundary_is_priced_in_the_new_period():
 
 
 def test_preview_exactly_at_the_boundary_is_a_whole_new_period():
-    preview = preview_cost(ADMIN, omnichannel_in_november(), [], 5, utc(2026, 12, 1), QUOTE_KEY)
+    preview = preview_cost(
+        ADMIN, omnichannel_in_november(), NOTHING_PENDING, 5, utc(2026, 12, 1), QUOTE_KEY
+    )
 
     assert (preview.remaining_days, preview.days_in_period) == (31, 31)
     assert preview.proration_amount == Decimal("78.00")
@@ -336,7 +350,7 @@ def test_preview_writes_nothing():
     pending = [pending_proration("41.60", 5)]
     before = subscription.model_dump()
 
-    preview_cost(ADMIN, subscription, pending, 7, utc(2027, 1, 10), QUOTE_KEY)
+    preview_cost(ADMIN, subscription, total(pending), 7, utc(2027, 1, 10), QUOTE_KEY)
 
     assert subscription.model_dump() == before
     assert len(pending) == 1 and pending[0].amount == Decimal("41.60")
@@ -344,7 +358,7 @@ def test_preview_writes_nothing():
 
 def test_any_member_may_preview():
     preview = preview_cost(
-        MEMBER, omnichannel_in_november(), [], 5, utc(2026, 11, 15, 12), QUOTE_KEY
+        MEMBER, omnichannel_in_november(), NOTHING_PENDING, 5, utc(2026, 11, 15, 12), QUOTE_KEY
     )
     assert preview.proration_amount == Decimal("41.60")
 
@@ -355,7 +369,7 @@ def test_any_member_may_preview():
 )
 def test_preview_of_a_subscription_the_viewer_cannot_see_is_not_found(subscription):
     with pytest.raises(Refused) as refused:
-        preview_cost(STRANGER, subscription, [], 5, utc(2026, 11, 15, 12), QUOTE_KEY)
+        preview_cost(STRANGER, subscription, NOTHING_PENDING, 5, utc(2026, 11, 15, 12), QUOTE_KEY)
 
     assert refused.value.reason is Reason.NOT_FOUND
     assert refused.value.subject is Subject.SUBSCRIPTION
@@ -365,7 +379,12 @@ def test_preview_of_a_subscription_the_viewer_cannot_see_is_not_found(subscripti
 def test_preview_of_a_quantity_outside_1_to_50_is_refused(quantity):
     with pytest.raises(Refused) as refused:
         preview_cost(
-            ADMIN, omnichannel_in_november(), [], quantity, utc(2026, 11, 15, 12), QUOTE_KEY
+            ADMIN,
+            omnichannel_in_november(),
+            NOTHING_PENDING,
+            quantity,
+            utc(2026, 11, 15, 12),
+            QUOTE_KEY,
         )
 
     assert refused.value.reason is Reason.INVALID_QUANTITY

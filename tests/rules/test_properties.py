@@ -115,7 +115,8 @@ def test_the_preview_equals_the_charge_to_the_cent(data, subscribed, new_quantit
     earlier = data.draw(st.lists(cents, max_size=3), label="pending amounts")
     pending = [pending_line(amount, start, end) for amount in earlier]
 
-    preview = preview_cost(ADMIN, subscription, pending, new_quantity, now, QUOTE_KEY)
+    pending_total = sum((line.amount for line in pending), Decimal("0.00"))
+    preview = preview_cost(ADMIN, subscription, pending_total, new_quantity, now, QUOTE_KEY)
 
     # What update_quantity charges at the same instant.
     change = price_change(plan, state, new_quantity, now)
