@@ -4,8 +4,8 @@ it, crash it, fill it and lock it. Slow, but run by CI like every other test."""
 import asyncio
 
 import pytest
-from services.persistence.migrate import upgrade
 
+from migrations.apply import upgrade
 from services.persistence.database import Database
 from tests.support.api import ApiFactory
 from tests.support.own_postgres import own_postgres
