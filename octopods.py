@@ -91,7 +91,6 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
-    from server.logs import configure_logging
     from server.web import startup_lines, web_page
     from services.persistence.database import async_url
 
@@ -102,7 +101,6 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 2
     _with_database(settings, _nothing, may_be_down=True)  # /readyz tells when it is up
-    configure_logging(settings.log_level)
     # Several workers each build their app from the environment in their own process.
     app = "server.app:app_from_environment" if args.workers > 1 else create_app(settings)
     log = logging.getLogger("octopods.serve")
@@ -191,8 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"octopods: configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from server.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.instance)
     try:
         return args.run(settings, args)
     except Refused as error:

@@ -1,6 +1,5 @@
-"""One structured log line per GraphQL operation."""
+"""One structured log line per GraphQL operation (its fields go out as JSON: server.logs)."""
 
-import json
 import logging
 import time
 from collections.abc import Iterator
@@ -56,18 +55,19 @@ class OperationLog(SchemaExtension):
             operation_type = execution.operation_type.value
         except RuntimeError:  # the document did not parse
             operation_type = None
+        outcome = _outcome(result.errors if result is not None else None)
         log.info(
-            json.dumps(
-                {
-                    "event": "graphql",
-                    "operation": execution.operation_name,
-                    "type": operation_type,
-                    "user": getattr(context, "viewer_id", None),
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "outcome": _outcome(result.errors if result is not None else None),
-                    "planned": facts.planned,
-                    "request_id": getattr(context, "request_id", None),
-                    "instance": getattr(context, "instance", None),
-                }
-            )
+            "graphql %s %s: %s",
+            operation_type,
+            execution.operation_name,
+            outcome,
+            extra={
+                "event": "graphql",
+                "operation": execution.operation_name,
+                "type": operation_type,
+                "user": getattr(context, "viewer_id", None),
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "outcome": outcome,
+                "planned": facts.planned,
+            },
         )

@@ -116,5 +116,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def app_from_environment() -> Starlette:
     """The app of one of several worker processes (`octopods serve --workers N`)."""
     settings = Settings.from_env()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.instance)
     return create_app(settings)

@@ -3,12 +3,17 @@
 import json
 import logging
 
+from server.logs import JsonLines
+from services.auth import issue_token
 from tests.api.lookups import acme_omnichannel_id
 from tests.api.operations import PREVIEW_COST
+from tests.support.api import SECRET, ApiFactory
 
 
 def operation_lines(caplog) -> list[dict]:
-    return [json.loads(r.getMessage()) for r in caplog.records if r.name == "octopods.requests"]
+    """The lines as the server writes them."""
+    written = JsonLines("here")
+    return [json.loads(written.format(r)) for r in caplog.records if r.name == "octopods.requests"]
 
 
 async def test_each_operation_logs_name_user_duration_outcome_and_request_id(api, caplog):
@@ -33,3 +38,28 @@ async def test_each_operation_logs_name_user_duration_outcome_and_request_id(api
     assert lines[0]["user"] == lines[1]["user"] is not None
     assert lines[2]["user"] is None
     assert all(line["type"] == "query" and line["duration_ms"] >= 0 for line in lines)
+
+
+async def test_every_line_written_during_a_request_carries_its_request_id(db, tmp_path, caplog):
+    """Even a line written deep below the schema, by a logger that knows nothing of
+    requests: here the masked error's (an unmigrated database makes every query fail)."""
+    factory = ApiFactory(db, f"sqlite+aiosqlite:///{tmp_path}/never-migrated.db")
+    try:
+        api = await factory.start()
+        with caplog.at_level(logging.INFO):
+            response = await api.client.post(
+                "/graphql",
+                json={"query": "query Me { viewer { email } }"},
+                headers={"Authorization": "Bearer " + issue_token(SECRET, 1)},
+            )
+    finally:
+        await factory.close()
+
+    written = JsonLines("here")
+    lines = [json.loads(written.format(r)) for r in caplog.records if r.name.startswith("octopods")]
+    request_id = response.headers["x-request-id"]
+    assert {line["logger"] for line in lines} >= {"octopods.errors", "octopods.requests"}
+    assert {line.get("request_id") for line in lines} == {request_id}, lines
+    assert all(line["instance"] == "here" for line in lines)
+    [failure] = [line for line in lines if line["level"] == "ERROR"]
+    assert "no such table" in failure["exception"]
