@@ -62,6 +62,28 @@ class ChangeRequest:
             self.viewer.user_id, self.idempotency_key, operation, **inputs
         )
 
+    async def repeated(
+        self, session: AsyncSession, key: idempotency.IdempotentRequest | None, now: datetime
+    ) -> dict | None:
+        """What the first request with this key stored, if this one repeats it; else the
+        key is claimed for this transaction (services.idempotency)."""
+        if key is None:
+            return None
+        return await idempotency.claim(session, key, now, self.key_retention)
+
+    async def subscription_to_change(
+        self,
+        session: AsyncSession,
+        subscription_id: int | None,
+        now: datetime,
+        asked_for: Subject = Subject.SUBSCRIPTION,
+    ) -> Subscription:
+        """The subscription locked and billed up to `now`, for an admin of its account:
+        NOT_FOUND and FORBIDDEN otherwise, before anything else, repeats included."""
+        subscription = await locked_and_billed(session, subscription_id, now)
+        require_admin(self.viewer, subscription.account_id, asked_for)
+        return subscription
+
 
 async def _pending(session: AsyncSession, subscription_id: int) -> Pending:
     """The lines pending on the subscription's next invoice (the first ones, with the
@@ -182,15 +204,12 @@ async def update_quantity(
     async with request.db.transaction() as session:
         # Taken under the lock, so the change is priced where it really happens.
         now = request.clock.now()
-        subscription = await locked_and_billed(session, subscription_id, now)
-        # A repeated key is answered only to who may still make the change.
-        require_admin(request.viewer, subscription.account_id, Subject.SUBSCRIPTION)
-        if key is not None:
-            stored = await idempotency.claim(session, key, now, request.key_retention)
-            if stored is not None:
-                if "subscription" not in stored:
-                    return await _replay_legacy(session, subscription, stored)
-                return QuantityChanged.from_json(stored)
+        subscription = await request.subscription_to_change(session, subscription_id, now)
+        stored = await request.repeated(session, key, now)
+        if stored is not None:
+            if "subscription" not in stored:
+                return await _replay_legacy(session, subscription, stored)
+            return QuantityChanged.from_json(stored)
         plan = plan_for(subscription.plan_code)
         plan.check_quantity(quantity)
         old_quantity = subscription.quantity
@@ -275,13 +294,12 @@ async def subscribe_product(
     try:
         async with request.db.transaction() as session:
             now = request.clock.now()
-            if key is not None:
-                stored = await idempotency.claim(session, key, now, request.key_retention)
-                if stored is not None:
-                    if "subscription" not in stored:  # stored before 2026-11-30
-                        found = await session.get_one(Subscription, stored["subscription_id"])
-                        return Changed(snapshot(found))
-                    return Changed.from_json(stored)
+            stored = await request.repeated(session, key, now)
+            if stored is not None:
+                if "subscription" not in stored:  # stored before 2026-11-30
+                    found = await session.get_one(Subscription, stored["subscription_id"])
+                    return Changed(snapshot(found))
+                return Changed.from_json(stored)
             existing = select(Subscription.id).where(
                 Subscription.account_id == account_id, Subscription.plan_code == plan.code
             )

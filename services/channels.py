@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import audit, events, idempotency
 from services.catalog import plan_for
-from services.changes import Changed, ChangeRequest, locked_and_billed
+from services.changes import Changed, ChangeRequest
 from services.errors import Reason, Refused, Subject, not_found
 from services.events import EventKind
 from services.idempotency import Operation
@@ -76,12 +76,10 @@ async def connect_channel(
     key = request.idempotent(Operation.CONNECT_CHANNEL, subscription_id=subscription_id, name=name)
     async with request.db.transaction() as session:
         now = request.clock.now()
-        subscription = await locked_and_billed(session, subscription_id, now)
-        require_admin(request.viewer, subscription.account_id, Subject.SUBSCRIPTION)
-        if key is not None:
-            stored = await idempotency.claim(session, key, now, request.key_retention)
-            if stored is not None:
-                return ChannelConnected.from_json(stored)
+        subscription = await request.subscription_to_change(session, subscription_id, now)
+        stored = await request.repeated(session, key, now)
+        if stored is not None:
+            return ChannelConnected.from_json(stored)
         name = channel_name(name)
         taken = select(Channel.id).where(
             Channel.subscription_id == subscription.id, Channel.name_key == name_key(name)
@@ -122,21 +120,21 @@ async def disconnect_channel(request: ChangeRequest, channel_id: int | None) -> 
     key = request.idempotent(Operation.DISCONNECT_CHANNEL, channel_id=channel_id)
     async with request.db.transaction() as session:
         now = request.clock.now()
-        if key is not None:
-            # The channel of a repeated key is gone: check who asks against the
-            # subscription the first request left, then answer as it did.
-            stored = await idempotency.claim(session, key, now, request.key_retention)
-            if stored is not None:
-                changed = Changed.from_json(stored)
-                require_admin(request.viewer, changed.subscription.account_id, Subject.CHANNEL)
-                return changed
+        # The channel of a repeated key is gone: check who asks against the subscription
+        # the first request left, then answer as it did.
+        stored = await request.repeated(session, key, now)
+        if stored is not None:
+            changed = Changed.from_json(stored)
+            require_admin(request.viewer, changed.subscription.account_id, Subject.CHANNEL)
+            return changed
         found = None
         if channel_id is not None:
             found = (await session.exec(select(Channel).where(Channel.id == channel_id))).first()
         if found is None:
             raise not_found(Subject.CHANNEL)
-        subscription = await locked_and_billed(session, found.subscription_id, now)
-        require_admin(request.viewer, subscription.account_id, Subject.CHANNEL)
+        subscription = await request.subscription_to_change(
+            session, found.subscription_id, now, Subject.CHANNEL
+        )
         # Under the lock: gone already if a concurrent disconnect got there first.
         deleted = await session.exec(sa.delete(Channel).where(Channel.id == channel_id))
         if deleted.rowcount != 1:

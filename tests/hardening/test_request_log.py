@@ -1,19 +1,16 @@
 """One structured log line per GraphQL operation."""
 
-import json
 import logging
 
-from server.logs import JsonLines
 from services.auth import issue_token
 from tests.api.lookups import acme_omnichannel_id
 from tests.api.operations import PREVIEW_COST
 from tests.support.api import SECRET, ApiFactory
+from tests.support.logs import INSTANCE, operations, written
 
 
 def operation_lines(caplog) -> list[dict]:
-    """The lines as the server writes them."""
-    written = JsonLines("here")
-    return [json.loads(written.format(r)) for r in caplog.records if r.name == "octopods.requests"]
+    return operations(caplog.records)
 
 
 async def test_each_operation_logs_name_user_duration_outcome_and_request_id(api, caplog):
@@ -55,11 +52,10 @@ async def test_every_line_written_during_a_request_carries_its_request_id(db, tm
     finally:
         await factory.close()
 
-    written = JsonLines("here")
-    lines = [json.loads(written.format(r)) for r in caplog.records if r.name.startswith("octopods")]
+    lines = written(caplog.records, "octopods")
     request_id = response.headers["x-request-id"]
     assert {line["logger"] for line in lines} >= {"octopods.errors", "octopods.requests"}
     assert {line.get("request_id") for line in lines} == {request_id}, lines
-    assert all(line["instance"] == "here" for line in lines)
+    assert all(line["instance"] == INSTANCE for line in lines)
     [failure] = [line for line in lines if line["level"] == "ERROR"]
     assert "no such table" in failure["exception"]

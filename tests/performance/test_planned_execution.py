@@ -1,12 +1,12 @@
 """Planned execution answers exactly as the generic executor does, byte for byte."""
 
-import json
 import logging
 from pathlib import Path
 
 import pytest
 
 from tests.api.lookups import acme_omnichannel_id, acme_support_id, globex_whatsapp_id
+from tests.support.logs import operations
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "operations"
 
@@ -75,7 +75,7 @@ async def test_every_case_answers_the_same_on_both_paths(both, caplog):
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="octopods.requests"):
             mine = await planned.post(query, variables, as_user=user)
-        [line] = [json.loads(r.getMessage()) for r in caplog.records]
+        [line] = operations(caplog.records)
         served[name] = line["planned"]
         theirs = await generic.post(query, variables, as_user=user)
         assert mine.status_code == theirs.status_code, name
