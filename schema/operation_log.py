@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
@@ -19,6 +20,8 @@ class OperationFacts:
     """What the schema's extensions learn about the operation running now."""
 
     planned: bool = False  # answered on a plan (schema/planned.py)
+    fell_back: bool = False  # had a plan, and the generic executor answered instead
+    trusted: Any = None  # the manifest's TrustedDocument (schema/trusted.py), if it is one
 
 
 _current: ContextVar[OperationFacts | None] = ContextVar("operation_facts", default=None)

@@ -35,6 +35,14 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "database unavailable"}, status_code=503)
 
 
+def schema_for(settings: Settings):
+    return build_schema(
+        test_clock=settings.test_clock is not None,
+        production=settings.production,
+        planned=settings.planned_execution,
+    )
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
 
@@ -68,17 +76,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     page = web_page(settings)
     graphql = BillingGraphQL(
-        build_schema(
-            test_clock=settings.test_clock is not None,
-            production=settings.production,
-            planned=settings.planned_execution,
-        ),
+        schema_for(settings),
         jwt_secret=settings.jwt_secret,
         key_retention=timedelta(hours=settings.idempotency_retention_hours),
         graphiql=not settings.production,
         connections_per_user=settings.connections_per_user,
         instance=settings.instance,
         render_ide=page.graphiql,
+        only_trusted=settings.only_trusted_documents,
     )
     middleware = [
         Middleware(RequestId),

@@ -75,6 +75,11 @@ class Settings:
     instance: str = field(default_factory=default_instance)
     connections_per_user: int = 10
     web_dist: str | None = None  # the built page; None: web/dist beside the code
+    trusted_documents: str = "off"  # "only": nothing but the manifest's documents runs
+
+    @property
+    def only_trusted_documents(self) -> bool:
+        return self.trusted_documents == "only"
 
     @property
     def production(self) -> bool:
@@ -101,6 +106,9 @@ class Settings:
         if retention < 24:
             raise ConfigError("OCTOPODS_IDEMPOTENCY_RETENTION_HOURS must be at least 24")
         origins = environ.get("OCTOPODS_CORS_ORIGINS", "")
+        trusted = environ.get("OCTOPODS_TRUSTED_DOCUMENTS", "").strip().lower() or "off"
+        if trusted not in ("off", "only"):
+            raise ConfigError(f"OCTOPODS_TRUSTED_DOCUMENTS must be off or only, got {trusted!r}")
         return cls(
             database_url=environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             jwt_secret=secret or DEVELOPMENT_JWT_SECRET,
@@ -115,4 +123,5 @@ class Settings:
             instance=environ.get("OCTOPODS_INSTANCE_ID", "").strip()[:128] or default_instance(),
             connections_per_user=int(_number(environ, "OCTOPODS_CONNECTIONS_PER_USER", 10)),
             web_dist=environ.get("OCTOPODS_WEB_DIST", "").strip() or None,
+            trusted_documents=trusted,
         )
