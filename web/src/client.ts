@@ -1,4 +1,5 @@
 import { Client, cacheExchange, fetchExchange, mapExchange } from 'urql';
+import { byDocumentId, sendsDocumentIds } from './documents';
 import { problemOf } from './errors';
 
 /**
@@ -22,7 +23,8 @@ export const AFTER_A_CHANGE = {
 export function makeClient(token: string, onSignedOut: () => void): Client {
   return new Client({
     url: '/graphql',
-    // POST always: production serves no GET queries (until SPEC §12's documentId GETs).
+    // POST for text (production serves no free-text GET); by id, queries go by GET
+    // (documents.ts).
     preferGetMethod: false,
     fetchOptions: { headers: { Authorization: `Bearer ${token}` } },
     exchanges: [
@@ -32,6 +34,7 @@ export function makeClient(token: string, onSignedOut: () => void): Client {
         },
       }),
       cacheExchange,
+      ...(sendsDocumentIds() ? [byDocumentId] : []),
       fetchExchange,
     ],
   });
