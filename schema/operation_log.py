@@ -1,4 +1,4 @@
-"""One structured log line per GraphQL operation."""
+"""One structured log line per GraphQL operation, and its metrics (services/metrics.py)."""
 
 import json
 import logging
@@ -11,6 +11,7 @@ from typing import Any
 from strawberry.extensions import SchemaExtension
 
 from schema.errors import INTERNAL
+from services import metrics
 
 log = logging.getLogger("octopods.requests")
 
@@ -55,6 +56,18 @@ class OperationLog(SchemaExtension):
             operation_type = execution.operation_type.value
         except RuntimeError:  # the document did not parse
             operation_type = None
+        seconds = time.perf_counter() - started
+        outcome = _outcome(result.errors if result is not None else None)
+        # Named only for trusted documents: a client cannot grow the label's values.
+        name = facts.trusted.operation_name if facts.trusted is not None else None
+        metrics.operation_answered(
+            name or "other",
+            operation_type or "unknown",
+            outcome,
+            seconds,
+            planned=facts.planned,
+            fell_back=facts.fell_back,
+        )
         log.info(
             json.dumps(
                 {
@@ -62,8 +75,8 @@ class OperationLog(SchemaExtension):
                     "operation": execution.operation_name,
                     "type": operation_type,
                     "user": getattr(context, "viewer_id", None),
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "outcome": _outcome(result.errors if result is not None else None),
+                    "duration_ms": round(seconds * 1000, 2),
+                    "outcome": outcome,
                     "planned": facts.planned,
                     "request_id": getattr(context, "request_id", None),
                     "instance": getattr(context, "instance", None),

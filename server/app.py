@@ -17,9 +17,11 @@ from schema import build_schema
 from server.dev import dev_routes
 from server.graphql_view import BillingGraphQL
 from server.logs import configure_logging
+from server.metrics import metrics_routes
 from server.middleware import BodySizeLimit, RequestId
 from server.upkeep import upkeep_periodically
 from server.web import web_page
+from services import metrics
 from services.clock import SystemClock, TestClock
 from services.persistence.database import Database
 from services.settings import Settings
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url)
         app.state.clock = TestClock(settings.test_clock) if settings.test_clock else SystemClock()
+        metrics.watch_pool(app.state.db.engine.pool)
         await app.state.db.listen()
         # Start-up objects (schema, tables, modules) never die: keep them out of the
         # collector's way (measured: fewer long full collections under load).
@@ -104,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        *metrics_routes(settings),
     ]
     if not settings.production:
         routes += dev_routes(settings.jwt_secret)

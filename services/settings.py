@@ -76,6 +76,7 @@ class Settings:
     connections_per_user: int = 10
     web_dist: str | None = None  # the built page; None: web/dist beside the code
     trusted_documents: str = "off"  # "only": nothing but the manifest's documents runs
+    metrics_token: str = ""  # production: GET /metrics needs it as a bearer token
 
     @property
     def only_trusted_documents(self) -> bool:
@@ -124,4 +125,5 @@ class Settings:
             connections_per_user=int(_number(environ, "OCTOPODS_CONNECTIONS_PER_USER", 10)),
             web_dist=environ.get("OCTOPODS_WEB_DIST", "").strip() or None,
             trusted_documents=trusted,
+            metrics_token=environ.get("OCTOPODS_METRICS_TOKEN", "").strip(),
         )

@@ -241,3 +241,12 @@ async def acme_omnichannel_id_by_id(api) -> str:
         if membership["account"]["name"] == "Acme Support":
             return membership["account"]["subscriptions"][0]["id"]
     raise AssertionError(body)
+
+
+def test_the_setting_is_off_or_only():
+    from services.settings import ConfigError, Settings
+
+    assert Settings.from_env({}).trusted_documents == "off"
+    assert Settings.from_env({"OCTOPODS_TRUSTED_DOCUMENTS": " ONLY "}).only_trusted_documents
+    with pytest.raises(ConfigError, match="OCTOPODS_TRUSTED_DOCUMENTS"):
+        Settings.from_env({"OCTOPODS_TRUSTED_DOCUMENTS": "strict"})
