@@ -16,7 +16,7 @@ NODE_OK := $(shell node -e 'process.exit(+process.versions.node.split(".")[0] < 
 NO_NODE := The page needs Node.js 20 or newer and npm (https://nodejs.org/ or your system's \
 	packages), then run: make web. The API serves without it.
 
-.PHONY: install web web-if-possible run test soak lint format schema bench clean
+.PHONY: install web web-if-possible manifest run test soak lint format schema bench clean
 
 install: $(STAMP)
 
@@ -37,8 +37,16 @@ endif
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && $(NPM) ci --prefer-offline --no-audit --no-fund
 
-web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+# The build also writes the manifest of trusted documents (the page's as it sends them);
+# in CI it only checks that the committed one is up to date.
+web/dist/index.html: $(STAMP) web/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd web && $(NPM) run build
+	$(BIN)/octopods manifest $(if $(CI),--check)
+
+# operations/manifest.json (SPEC §12): every file of operations/ and the page's documents.
+manifest: install web/node_modules/.package-lock.json
+	cd web && $(NPM) run codegen
+	$(BIN)/octopods manifest
 
 # For run and test: build the page where Node is, say how to get it where it is not.
 web-if-possible:

@@ -1,8 +1,9 @@
-"""The `octopods` command: migrate, seed, serve, token, bill, export-schema."""
+"""The `octopods` command: migrate, seed, serve, token, bill, export-schema, manifest."""
 
 import argparse
 import asyncio
 import dataclasses
+import json
 import logging
 import sys
 from collections.abc import Callable
@@ -90,7 +91,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from server.app import create_app
+    from schema.manifest import ManifestError
+    from server.app import create_app, schema_for
     from server.web import startup_lines, web_page
     from services.persistence.database import async_url
 
@@ -100,6 +102,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    try:  # the trusted documents, made ready before anything listens
+        schema_for(settings).trusted  # noqa: B018
+    except ManifestError as error:
+        raise Refused(f"the manifest of trusted documents: {error}") from None
     _with_database(settings, _nothing, may_be_down=True)  # /readyz tells when it is up
     # Several workers each build their app from the environment in their own process.
     app = "server.app:app_from_environment" if args.workers > 1 else create_app(settings)
@@ -155,6 +161,29 @@ def export_schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def manifest(settings: Settings, args: argparse.Namespace) -> int:
+    """Write (or with --check, compare) operations/manifest.json: the files of
+    operations/ and the page's documents, which codegen writes first (make manifest)."""
+    from schema import manifest as trusted
+
+    page = trusted.page_documents()
+    if page is None:
+        raise Refused(
+            f"{trusted.PAGE_DOCUMENTS} is missing: run `make manifest`, which runs the "
+            "page's codegen (Node 20 and npm) before this"
+        )
+    documents = trusted.encode(trusted.expected(page))
+    path = trusted.MANIFEST
+    if args.check:
+        if not path.is_file() or path.read_text(encoding="utf-8") != documents:
+            raise Refused(f"{path} is not up to date: {trusted.REGENERATE}")
+        print(f"{path} is up to date")
+        return 0
+    path.write_text(documents, encoding="utf-8")
+    print(f"{path}: {len(json.loads(documents))} trusted documents")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="octopods", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -179,6 +208,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("export-schema", help="print the schema SDL").set_defaults(
         run=export_schema
     )
+    manifested = commands.add_parser("manifest", help="write operations/manifest.json")
+    manifested.add_argument("--check", action="store_true", help="only say if it is up to date")
+    manifested.set_defaults(run=manifest)
     return root
 
 

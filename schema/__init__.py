@@ -1,13 +1,16 @@
 """The GraphQL schema: Strawberry types presenting the domain, and how it is built."""
 
-from functools import cache
+from functools import cache, cached_property
 
 import strawberry
-from graphql import ExecutionResult, GraphQLError
+from graphql import ExecutionResult, GraphQLError, specified_rules
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from resolvers.accounts import MAX_PAGE_SIZE
-from schema.cost import QueryCostLimiter
+from schema import manifest
+from schema.cost import QueryCostLimiter, largest_cost
 from schema.errors import PresentErrors, log_unexpected
 from schema.introspection import IntrospectionOff
 from schema.limits import alias_limit, depth_limit
@@ -18,6 +21,7 @@ from schema.planned import PlannedExecution
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.subscription import SubscriptionRoot
+from schema.trusted import Checks, TrustedDocuments, TrustedExecution
 from schema.types.account import AccountType
 from schema.types.channel import ChannelType
 from schema.types.invoice import InvoiceType
@@ -55,9 +59,43 @@ class BillingSchema(strawberry.Schema):
     Validation gets it from DocumentValidation; execution (the variables' errors) here,
     through the only hook Strawberry has for graphql-core's execute arguments."""
 
-    def __init__(self, *args, hide_suggestions: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        hide_suggestions: bool = False,
+        document_rules: tuple = (),
+        planned: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.hide_suggestions = hide_suggestions
+        self.document_rules = document_rules  # added to graphql's by AddValidationRules
+        self.planned = planned
+
+    @property
+    def trusted_checks(self) -> Checks:
+        """What every request's document must pass, for the trusted ones to pass once."""
+        return Checks(
+            max_length=MAX_DOCUMENT_LENGTH,
+            max_tokens=MAX_TOKENS,
+            rules=(
+                *specified_rules,
+                *self.document_rules,
+                MaybeNullValidationRule,
+                OneOfInputValidationRule,
+            ),
+            cost=lambda document, operation: largest_cost(
+                self._schema, document, operation, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE
+            ),
+            max_cost=MAX_COST,
+            planned=self.planned,
+        )
+
+    @cached_property
+    def trusted(self) -> TrustedDocuments:
+        """The manifest's documents, parsed, validated, costed and planned once (SPEC §12):
+        read at start-up (server/app.py), so a broken manifest stops the server there."""
+        return TrustedDocuments.compile(self, manifest.read(), self.trusted_checks)
 
     def _get_custom_context_kwargs(self, operation_extensions=None, *, sync: bool = False):
         arguments = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
@@ -78,19 +116,19 @@ def build_schema(
 ) -> strawberry.Schema:
     """The schema; `advanceTestClock` exists only when the server has a test clock,
     production refuses introspection, and `planned` runs simple queries on a plan."""
+    rules = LIMIT_RULES + ([IntrospectionOff] if production else [])
     extensions = [
         OperationLog,  # outermost: logs the outcome after errors are presented
         PresentErrors,
+        TrustedExecution,  # before the steps it lets skip their work
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         DocumentCache,
-        lambda: AddValidationRules(LIMIT_RULES),
+        lambda: AddValidationRules(rules),
         lambda: DocumentValidation(hide_suggestions=production),
         lambda: QueryCostLimiter(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE),
     ]
     if planned:
         extensions.append(PlannedExecution)  # after the cost limit, which may refuse
-    if production:
-        extensions.append(lambda: AddValidationRules([IntrospectionOff]))
     return BillingSchema(
         query=Query,
         mutation=TestClockMutation if test_clock else Mutation,
@@ -99,6 +137,8 @@ def build_schema(
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
         hide_suggestions=production,
+        document_rules=tuple(rules),
+        planned=planned,
     )
 
 

@@ -1,14 +1,17 @@
-"""One structured log line per GraphQL operation (its fields go out as JSON: server.logs)."""
+"""One structured log line per GraphQL operation (its fields go out as JSON: server.logs),
+and its metrics (services/metrics.py)."""
 
 import logging
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
 from schema.errors import INTERNAL, RATE_LIMITED, UNAVAILABLE
+from services import metrics
 
 log = logging.getLogger("octopods.requests")
 
@@ -18,6 +21,8 @@ class OperationFacts:
     """What the schema's extensions learn about the operation running now."""
 
     planned: bool = False  # answered on a plan (schema/planned.py)
+    fell_back: bool = False  # had a plan, and the generic executor answered instead
+    trusted: Any = None  # the manifest's TrustedDocument (schema/trusted.py), if it is one
 
 
 _current: ContextVar[OperationFacts | None] = ContextVar("operation_facts", default=None)
@@ -55,7 +60,18 @@ class OperationLog(SchemaExtension):
             operation_type = execution.operation_type.value
         except RuntimeError:  # the document did not parse
             operation_type = None
+        seconds = time.perf_counter() - started
         outcome = _outcome(result.errors if result is not None else None)
+        # Named only for trusted documents: a client cannot grow the label's values.
+        name = facts.trusted.operation_name if facts.trusted is not None else None
+        metrics.operation_answered(
+            name or "other",
+            operation_type or "unknown",
+            outcome,
+            seconds,
+            planned=facts.planned,
+            fell_back=facts.fell_back,
+        )
         log.info(
             "graphql %s %s: %s",
             operation_type,
@@ -66,7 +82,7 @@ class OperationLog(SchemaExtension):
                 "operation": execution.operation_name,
                 "type": operation_type,
                 "user": getattr(context, "viewer_id", None),
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "duration_ms": round(seconds * 1000, 2),
                 "outcome": outcome,
                 "planned": facts.planned,
             },

@@ -28,6 +28,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from schema.operation_log import current_operation
+
 CACHED_LENGTH = 10_000
 INLINE_LENGTH = 1_000  # parsed and validated in about a millisecond at most
 
@@ -94,6 +96,9 @@ class DocumentCache(SchemaExtension):
 
     async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
+        if context.graphql_document is not None:  # a trusted document (schema/trusted.py)
+            yield
+            return
         query = context.query
         cached = _documents.get(query) if _cacheable(query) else None
         if cached is not None:
@@ -117,6 +122,10 @@ class DocumentValidation(SchemaExtension):
 
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
+        if current_operation().trusted is not None:  # validated at start-up
+            context.pre_execution_errors = []
+            yield
+            return
         query = context.query
         rules = (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule)
         if isinstance(query, str) and "$" not in query:

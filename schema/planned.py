@@ -224,7 +224,7 @@ _plans: dict[tuple, Selection | None] = {}
 PLANS_KEPT = 256
 
 
-def _plan(strawberry_schema, document, operation_name: str | None) -> Selection | None:
+def plan_operation(strawberry_schema, document, operation_name: str | None) -> Selection | None:
     """The plan of a parsed query, or None where it cannot have one. Planning stops at
     the first fragment, repeated key or unknown kind of field, so it takes time linear
     in the document at worst."""
@@ -242,12 +242,13 @@ def plan_of(context) -> Selection | None:
     """The plan of the operation, remembered by its text for short documents."""
     query = context.query
     if not isinstance(query, str) or len(query) > CACHED_LENGTH:
-        return _plan(context.schema, context.graphql_document, context.operation_name)
+        return plan_operation(context.schema, context.graphql_document, context.operation_name)
     key = (id(context.schema), query, context.operation_name)
     if key not in _plans:
         if len(_plans) >= PLANS_KEPT:
             del _plans[next(iter(_plans))]
-        _plans[key] = _plan(context.schema, context.graphql_document, context.operation_name)
+        document, name = context.graphql_document, context.operation_name
+        _plans[key] = plan_operation(context.schema, document, name)
     return _plans[key]
 
 
@@ -339,12 +340,15 @@ class PlannedExecution(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.result is None and context.graphql_document is not None:
-            selection = plan_of(context)
+            facts = current_operation()
+            selection = facts.trusted.plan if facts.trusted is not None else plan_of(context)
             if selection is not None:
                 data = await self._run(selection)
                 if data is not None:
                     context.result = ExecutionResult(data=data)
-                    current_operation().planned = True
+                    facts.planned = True
+                else:
+                    facts.fell_back = True
         yield
 
     async def _run(self, selection: Selection) -> dict | None:

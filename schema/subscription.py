@@ -6,12 +6,14 @@ from resolvers import live
 from schema.errors import client_error
 from schema.permissions import AUTHENTICATED
 from schema.types.event import AccountEventType
+from services import metrics
 from services.errors import DomainError
 from services.events import AccountEvent
 
 
 async def _presented(events: AsyncIterator[AccountEvent]) -> AsyncGenerator[AccountEventType]:
     async for event in events:
+        metrics.event_sent(event.kind.value)
         yield AccountEventType.of(event)
 
 

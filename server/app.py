@@ -17,9 +17,11 @@ from schema import build_schema
 from server.dev import dev_routes
 from server.graphql_view import BillingGraphQL
 from server.logs import configure_logging
+from server.metrics import metrics_routes
 from server.middleware import AnswerWhenCutOff, BodySizeLimit, RequestId
 from server.upkeep import upkeep_periodically
 from server.web import web_page
+from services import metrics
 from services.clock import SystemClock, TestClock
 from services.persistence.database import Database
 from services.rate_limits import rate_limiter
@@ -36,6 +38,14 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "database unavailable"}, status_code=503)
 
 
+def schema_for(settings: Settings):
+    return build_schema(
+        test_clock=settings.test_clock is not None,
+        production=settings.production,
+        planned=settings.planned_execution,
+    )
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
 
@@ -43,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url, limits=settings.database_limits)
         app.state.clock = TestClock(settings.test_clock) if settings.test_clock else SystemClock()
+        metrics.watch_pool(app.state.db.engine.pool)
         await app.state.db.listen()
         app.state.rate_limiter = rate_limiter(app.state.db, settings.rate_limits)
         # Start-up objects (schema, tables, modules) never die: keep them out of the
@@ -71,17 +82,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     page = web_page(settings)
     graphql = BillingGraphQL(
-        build_schema(
-            test_clock=settings.test_clock is not None,
-            production=settings.production,
-            planned=settings.planned_execution,
-        ),
+        schema_for(settings),
         jwt_secret=settings.jwt_secret,
         key_retention=timedelta(hours=settings.idempotency_retention_hours),
         graphiql=not settings.production,
         connections_per_user=settings.connections_per_user,
         instance=settings.instance,
         render_ide=page.graphiql,
+        only_trusted=settings.only_trusted_documents,
     )
     middleware = [
         Middleware(RequestId),
@@ -103,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        *metrics_routes(settings),
     ]
     if not settings.production:
         routes += dev_routes(settings.jwt_secret)

@@ -1,7 +1,9 @@
 """Strawberry's ASGI view, given our request context, our own GraphiQL page, live
 updates (server/live.py) and GraphQL over HTTP's rules (server/requests.py): every
 answer is JSON, in the media type the client accepts, and no request can make it fail
-in a way that closes the connection."""
+in a way that closes the connection. Trusted documents (SPEC §12, schema/trusted.py)
+are named by `documentId`, over GET for queries with cache headers (server/caching.py);
+with `only_trusted`, nothing else runs."""
 
 import asyncio
 import json
@@ -10,21 +12,26 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from cross_web import HTTPException
+from graphql import OperationType as GraphQLOperation
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.context import Context
 from schema.errors import GENERIC_MESSAGE, INTERNAL, RATE_LIMITED, UNAVAILABLE
+from schema.trusted import DocumentRefused, TrustedDocument, admit
 from server import live
+from server.caching import Revalidation, revalidated
 from server.requests import (
     GRAPHQL_RESPONSE,
     JSON,
+    GraphQLRequest,
     Refusal,
     decode_json,
     graphql_request,
@@ -102,6 +109,7 @@ class BillingGraphQL(GraphQL):
         render_ide: Callable[[], Response],
         connections_per_user: int = 10,
         instance: str = "",
+        only_trusted: bool = False,
     ):
         super().__init__(
             schema,
@@ -116,10 +124,18 @@ class BillingGraphQL(GraphQL):
         self.connections = live.Connections(connections_per_user)
         self.instance = instance
         self.render_ide = render_ide
+        self.only_trusted = only_trusted
+        self.trusted = schema.trusted  # made now: a broken manifest stops the start
 
     async def on_ws_connect(self, context: Context) -> UnsetType:
         await live.sign_in(self.connections, context, context.connection_params)
         return UNSET
+
+    def should_render_graphql_ide(self, request) -> bool:
+        # A GET naming a trusted document is a request, whatever it accepts (curl: */*).
+        return "documentId" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # GraphiQL bundled from npm (server/web.py), not Strawberry's page, which loads
@@ -180,13 +196,62 @@ class BillingGraphQL(GraphQL):
             return graphql_request(await asyncio.to_thread(decode_json, body))
         return graphql_request(decode_json(body))
 
-    async def execute_single(self, request, request_adapter, *args, **kwargs):
+    async def execute_single(
+        self, request, request_adapter, sub_response, context, root_value, request_data
+    ):
         try:
-            return await super().execute_single(request, request_adapter, *args, **kwargs)
+            document = admit(
+                self.trusted,
+                request_data.query,
+                getattr(request_data, "document_id", None),
+                only=self.only_trusted,
+            )
+        except DocumentRefused as refused_document:
+            raise Refusal(refused_document.message, 400, refused_document.code) from None
+        if document is not None:
+            return await self._execute_trusted(
+                document, request, request_adapter.method, sub_response, context, request_data
+            )
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
         except HTTPException as error:
             if isinstance(error.__cause__, InvalidOperationTypeError):
                 raise Refusal(error.reason, 405, headers={"Allow": "POST"}) from None
             raise
+
+    async def _execute_trusted(
+        self,
+        document: TrustedDocument,
+        request: Request,
+        method: str,
+        sub_response: Response,
+        context: Context,
+        request_data: GraphQLRequest,
+    ):
+        """A document named by id; over GET (queries only, in production too) its
+        answer can be cached and revalidated."""
+        allowed = {OperationType.QUERY}
+        if method == "GET":
+            if document.operation_type is GraphQLOperation.MUTATION:
+                raise Refusal("Send mutations with POST.", 405, headers={"Allow": "POST"})
+            sub_response.revalidation = Revalidation(request.headers.get("if-none-match"))
+        else:
+            allowed.add(OperationType.MUTATION)
+        try:
+            return await self.schema.execute(
+                document.text,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as error:
+            raise Refusal(error.as_http_error_reason()) from None
+        except InvalidOperationTypeError as error:  # a subscription: over WebSocket only
+            raise Refusal(error.as_http_error_reason(method)) from None
 
     def create_response(self, response_data, sub_response: Response) -> Response:
         # GraphQL over HTTP: a response without data may carry a 4xx/5xx status; one
@@ -208,4 +273,5 @@ class BillingGraphQL(GraphQL):
         if wait is not None:
             response.headers["Retry-After"] = str(wait)
         response.background = sub_response.background
-        return response
+        revalidation = getattr(sub_response, "revalidation", None)
+        return revalidated(response, revalidation) if revalidation else response

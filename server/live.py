@@ -13,6 +13,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 
 from resolvers.context import Context
+from schema.trusted import DocumentRefused, admit
 from services.errors import NotSignedIn
 
 STREAMS_PER_CONNECTION = 10  # SPEC §11
@@ -63,6 +64,27 @@ class CountedConnection(BaseGraphQLTransportWSHandler):
         if not isinstance(message.get("payload"), dict):
             message = {**message, "payload": {}}
         await super().handle_connection_init(message)
+
+    async def handle_subscribe(self, message) -> None:
+        """A trusted document may be named by `documentId` here too (SPEC §12), and
+        with OCTOPODS_TRUSTED_DOCUMENTS=only nothing else runs."""
+        payload, operation_id = message.get("payload"), message.get("id")
+        new = isinstance(operation_id, str) and operation_id not in self.operations
+        if self.connection_acknowledged and new and isinstance(payload, dict):
+            try:
+                document = admit(
+                    self.view.trusted,
+                    payload.get("query"),
+                    payload.get("documentId"),
+                    only=self.view.only_trusted,
+                )
+            except DocumentRefused as refused:
+                error = {"message": refused.message, "extensions": {"code": refused.code}}
+                await self.send_message({"id": operation_id, "type": "error", "payload": [error]})
+                return
+            if document is not None:
+                message = {**message, "payload": {**payload, "query": document.text}}
+        await super().handle_subscribe(message)
 
     async def shutdown(self) -> None:
         try:

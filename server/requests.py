@@ -7,9 +7,13 @@ accepts `application/graphql-response+json` gets that media type, and also 400 a
 `data` when its document does not parse or validate or its variables do not fit; other
 clients get `application/json` and those errors in a 200, as before. Every refusal is
 JSON: `{"errors": [{"message": …, "extensions": {"code": …}}]}`.
+
+A request may name a trusted document by `documentId` instead of sending `query`
+(SPEC §12; GraphQL over HTTP's persisted documents).
 """
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import Response
@@ -19,6 +23,11 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 MAX_JSON_DEPTH = 100
 _CONTAINERS = frozenset((dict, list))
+
+
+@dataclass
+class GraphQLRequest(GraphQLRequestData):
+    document_id: str | None = None  # a trusted document's id, sent instead of `query`
 
 
 class Refusal(Exception):
@@ -109,24 +118,28 @@ def _optional(data: dict, name: str, kind: type, what: str) -> Any:
     return value
 
 
-def graphql_request(data: Any) -> GraphQLRequestData:
+def graphql_request(data: Any) -> GraphQLRequest:
     """The parameters of a GraphQL request, from a decoded body or query string."""
     if not isinstance(data, dict):
         raise Refusal('The request body must be a JSON object: {"query": ...}.')
     query = data.get("query")
-    if query is None or query == "":
+    document_id = _optional(data, "documentId", str, "a string naming a trusted document")
+    if document_id is not None and query not in (None, ""):
+        raise Refusal("Send either `query` or `documentId`, not both.")
+    if document_id is None and (query is None or query == ""):
         raise Refusal("The request has no `query`: send the GraphQL document in it.")
-    if not isinstance(query, str):
+    if document_id is None and not isinstance(query, str):
         raise Refusal("`query` must be a string holding a GraphQL document.")
-    return GraphQLRequestData(
-        query=query,
+    return GraphQLRequest(
+        query=None if document_id is not None else query,
         variables=_optional(data, "variables", dict, "an object"),
         operation_name=_optional(data, "operationName", str, "a string"),
         extensions=_optional(data, "extensions", dict, "an object"),
+        document_id=document_id,
     )
 
 
-def query_string_request(parameters: dict[str, str]) -> GraphQLRequestData:
+def query_string_request(parameters: dict[str, str]) -> GraphQLRequest:
     """A GET request's parameters: `variables` and `extensions` are JSON text."""
     data: dict[str, Any] = dict(parameters)
     for name in ("variables", "extensions"):

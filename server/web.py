@@ -80,9 +80,14 @@ class BuiltAssets(StaticFiles):
         return response
 
 
+# Tells the page to send documents by id (web/src/documents.ts, SPEC §12).
+SENDS_DOCUMENT_IDS = '<meta name="octopods-trusted-documents" content="only">'
+
+
 class WebPage:
-    def __init__(self, dist: Path):
+    def __init__(self, dist: Path, *, only_trusted: bool = False):
         self.dist = dist
+        self.only_trusted = only_trusted
 
     @property
     def built(self) -> bool:
@@ -90,6 +95,10 @@ class WebPage:
 
     async def page(self, request: Request) -> Response:
         index = self.dist / "index.html"
+        if index.is_file() and self.only_trusted:
+            built = index.read_text(encoding="utf-8")
+            marked = built.replace("<head>", f"<head>{SENDS_DOCUMENT_IDS}", 1)
+            return HTMLResponse(marked, headers=_html_headers(PAGE_POLICY))
         if index.is_file():
             return FileResponse(index, headers=_html_headers(PAGE_POLICY))
         body = (
@@ -123,7 +132,8 @@ class WebPage:
 
 
 def web_page(settings: Settings) -> WebPage:
-    return WebPage(Path(settings.web_dist) if settings.web_dist else DEFAULT_DIST)
+    dist = Path(settings.web_dist) if settings.web_dist else DEFAULT_DIST
+    return WebPage(dist, only_trusted=settings.only_trusted_documents)
 
 
 def startup_lines(settings: Settings, page: WebPage, host: str, port: int) -> list[str]:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services import metrics
 from services.errors import InvalidInput, Reason, Refused, Subject
 from services.persistence.database import Database
 from services.persistence.tables import IdempotencyKey
@@ -114,6 +115,7 @@ async def claim(
             "This idempotency key was used for a different request; use a new key.",
             Subject.IDEMPOTENCY_KEY,
         )
+    metrics.replayed(request.operation.value)
     return json.loads(stored.outcome)
 
 

@@ -104,6 +104,12 @@ class Settings:
     database_limits: DatabaseLimits = field(default_factory=DatabaseLimits)
     rate_limits: RateLimits = field(default_factory=RateLimits)
     graceful_shutdown_seconds: float = 10.0
+    trusted_documents: str = "off"  # "only": nothing but the manifest's documents runs
+    metrics_token: str = ""  # production: GET /metrics needs it as a bearer token
+
+    @property
+    def only_trusted_documents(self) -> bool:
+        return self.trusted_documents == "only"
 
     @property
     def production(self) -> bool:
@@ -130,6 +136,9 @@ class Settings:
         if retention < 24:
             raise ConfigError("OCTOPODS_IDEMPOTENCY_RETENTION_HOURS must be at least 24")
         origins = environ.get("OCTOPODS_CORS_ORIGINS", "")
+        trusted = environ.get("OCTOPODS_TRUSTED_DOCUMENTS", "").strip().lower() or "off"
+        if trusted not in ("off", "only"):
+            raise ConfigError(f"OCTOPODS_TRUSTED_DOCUMENTS must be off or only, got {trusted!r}")
         return cls(
             database_url=environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             jwt_secret=secret or DEVELOPMENT_JWT_SECRET,
@@ -156,4 +165,6 @@ class Settings:
                 per_second=_number(environ, "OCTOPODS_RATE_LIMIT_PER_SECOND", 10.0),
             ),
             graceful_shutdown_seconds=_number(environ, "OCTOPODS_GRACEFUL_SHUTDOWN_SECONDS", 10.0),
+            trusted_documents=trusted,
+            metrics_token=environ.get("OCTOPODS_METRICS_TOKEN", "").strip(),
         )

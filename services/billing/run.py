@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import select
 
+from services import metrics
 from services.billing.cycle import SubscriptionStatus
 from services.billing.issuing import AfterIssue, bill_locked_account
 from services.clock import TestClock
@@ -51,10 +52,13 @@ async def run_billing(
     db: Database, now: datetime, after_issue: AfterIssue | None = None
 ) -> list[Invoice]:
     """Bill everything due at `now`; returns the invoices this run issued."""
-    async with db.session() as session:
-        due = select(Subscription.account_id).where(falls_due(now)).distinct()
-        account_ids = (await session.exec(due)).all()
-    return await bill_accounts(db, account_ids, now, after_issue)
+    with metrics.billing_run() as run:
+        async with db.session() as session:
+            due = select(Subscription.account_id).where(falls_due(now)).distinct()
+            account_ids = (await session.exec(due)).all()
+        issued = await bill_accounts(db, account_ids, now, after_issue)
+        run.issued = len(issued)
+    return issued
 
 
 async def advance_test_clock(

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services import metrics
 from services.events import AccountEvent, EventKind
 
 log = logging.getLogger("octopods.live")
@@ -86,12 +87,14 @@ class Broadcaster:
     def open(self, account_id: int) -> Stream:
         stream = Stream(account_id, self.stream_limit, self._forget)
         self._streams[account_id].add(stream)
+        metrics.stream_opened()
         return stream
 
     def _forget(self, stream: Stream) -> None:
         streams = self._streams.get(stream.account_id)
-        if streams is not None:
+        if streams is not None and stream in streams:
             streams.discard(stream)
+            metrics.stream_closed()
             if not streams:
                 del self._streams[stream.account_id]
 

@@ -86,7 +86,7 @@ def _free_port() -> int:
 class Server:
     """`octopods serve` in a subprocess on a free port, on the test clock."""
 
-    def __init__(self, database_url: str, log: Path):
+    def __init__(self, database_url: str, log: Path, **env: str):
         self.database_url = database_url
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -97,6 +97,7 @@ class Server:
             "OCTOPODS_JWT_SECRET": SECRET,
             "OCTOPODS_ENV": "development",
             "OCTOPODS_LOG_LEVEL": "WARNING",
+            **env,
         }
         env.pop("OCTOPODS_WEB_DIST", None)
         self.log = log

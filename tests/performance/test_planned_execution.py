@@ -89,10 +89,10 @@ def test_the_dashboard_queries_are_planned():
     from graphql import parse
 
     from schema import build_schema
-    from schema.planned import _plan
+    from schema.planned import plan_operation
 
     schema = build_schema(test_clock=False)
     for name in ("Dashboard", "PreviewCost", "Invoices"):
-        assert _plan(schema, parse(operation(name)), None) is not None, name
+        assert plan_operation(schema, parse(operation(name)), None) is not None, name
     # A field behind an admin-only permission stays on the generic path.
-    assert _plan(schema, parse(operation("SubscriptionHistory")), None) is None
+    assert plan_operation(schema, parse(operation("SubscriptionHistory")), None) is None

@@ -1,4 +1,5 @@
 import { Client, cacheExchange, fetchExchange, mapExchange } from 'urql';
+import { byDocumentId, sendsDocumentIds } from './documents';
 import { problemOf } from './errors';
 import { liveUpdates, type Live } from './live';
 
@@ -29,7 +30,8 @@ export function makeClient(token: string, onSignedOut: () => void): PageClient {
   const live = liveUpdates(token, () => live.live.refetchAll());
   const urql = new Client({
     url: '/graphql',
-    // POST always: production serves no GET queries (until SPEC §12's documentId GETs).
+    // POST for text (production serves no free-text GET); by id, queries go by GET
+    // (documents.ts).
     preferGetMethod: false,
     fetchOptions: { headers: { Authorization: `Bearer ${token}` } },
     exchanges: [
@@ -40,6 +42,7 @@ export function makeClient(token: string, onSignedOut: () => void): PageClient {
         },
       }),
       cacheExchange,
+      ...(sendsDocumentIds() ? [byDocumentId] : []),
       live.socket,
       fetchExchange,
     ],
