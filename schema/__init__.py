@@ -21,6 +21,7 @@ from schema.planned import PlannedExecution
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.subscription import SubscriptionRoot
+from schema.transport import SubscriptionsOverWebSocket
 from schema.trusted import Checks, TrustedDocuments, TrustedExecution
 from schema.types.account import AccountType
 from schema.types.channel import ChannelType
@@ -126,6 +127,7 @@ def build_schema(
         lambda: AddValidationRules(rules),
         lambda: DocumentValidation(hide_suggestions=production),
         lambda: QueryCostLimiter(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE),
+        SubscriptionsOverWebSocket,
     ]
     if planned:
         extensions.append(PlannedExecution)  # after the cost limit, which may refuse

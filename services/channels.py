@@ -6,6 +6,7 @@ decrease racing a connect can never leave more channels than slots. Both are fre
 audited, and idempotent like every change.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,12 +28,18 @@ MAX_NAME_LENGTH = 100
 
 
 def channel_name(name: str) -> str:
-    """The name as stored: trimmed, 1 to 100 characters."""
+    """The name as stored: trimmed, 1 to 100 characters, no control characters."""
     trimmed = name.strip()
     if not 1 <= len(trimmed) <= MAX_NAME_LENGTH:
         raise Refused(
             Reason.INVALID_CHANNEL_NAME,
             f"A channel's name must be 1 to {MAX_NAME_LENGTH} characters; got {len(trimmed)}.",
+            Subject.CHANNEL_NAME,
+        )
+    if any(unicodedata.category(character) == "Cc" for character in trimmed):
+        raise Refused(
+            Reason.INVALID_CHANNEL_NAME,
+            "A channel's name cannot hold control characters (tabs, line breaks, NUL).",
             Subject.CHANNEL_NAME,
         )
     return trimmed

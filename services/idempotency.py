@@ -65,6 +65,10 @@ class IdempotentRequest:
                 f"The idempotency key must be 1 to {MAX_KEY_LENGTH} characters; got {len(key)}.",
                 Subject.IDEMPOTENCY_KEY,
             )
+        if "\x00" in key:  # no database stores it in text
+            raise InvalidInput(
+                "The idempotency key cannot hold a NUL character.", Subject.IDEMPOTENCY_KEY
+            )
         return cls(user_id, key, operation, inputs)
 
     @property

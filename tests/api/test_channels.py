@@ -85,7 +85,10 @@ async def assert_refused(api, db, document, variables, expected, *, as_user=ADA)
     return payload["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("name", ["", "   ", "x" * 101, "Support inbox", " SUPPORT INBOX "])
+@pytest.mark.parametrize(
+    "name",
+    ["", "   ", "x" * 101, "Support inbox", " SUPPORT INBOX ", "Sales\tchat", "Sales\x00chat"],
+)
 async def test_an_invalid_or_taken_name_is_refused_and_writes_nothing(api, db, name):
     subscription_id = await acme_omnichannel_id(api)
 

@@ -217,3 +217,14 @@ async def test_a_key_stored_before_fingerprints_named_domain_operations_still_re
     assert again["prorationLine"] == first["prorationLine"]
     assert again["subscription"]["quantity"] == 5
     assert [error["code"] for error in reused["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
+
+
+async def test_a_key_with_a_nul_character_is_a_clear_error_on_every_database(api, db):
+    subscription_id = await acme_omnichannel_id(api)
+    before = await snapshot(db)
+
+    body = await api.gql(UPDATE_QUANTITY, change(subscription_id, 5, key="tap\x00tap"))
+
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "NUL" in body["errors"][0]["message"]
+    assert await snapshot(db) == before

@@ -11,7 +11,7 @@ from tests.api.channel_operations import CONNECT_CHANNEL, DISCONNECT_CHANNEL
 from tests.api.more_operations import MEMBERSHIPS
 from tests.api.operations import ADVANCE_CLOCK, SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
 from tests.support.factories import set_role
-from tests.support.live import LiveClient
+from tests.support.live import ACCOUNT_EVENTS, LiveClient
 
 ADA, MAX, GUS = "ada@acme.test", "max@acme.test", "gus@globex.test"
 
@@ -238,3 +238,20 @@ async def test_a_promoted_member_sees_their_new_rights_in_the_next_event(instanc
 
     assert (await watcher.event())["subscription"]["viewerCanUpdate"] is True
     await watcher.close()
+
+
+async def test_a_subscription_sent_over_http_is_refused_before_it_runs(instances, tokens):
+    server, ada, acme = await acme_setup(instances, tokens)
+    body = {"query": ACCOUNT_EVENTS, "variables": {"accountId": acme["id"]}}
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        plain = await http.post("/graphql", json=body, headers=ada.headers)
+        answer = await http.post(
+            "/graphql",
+            json=body,
+            headers={**ada.headers, "Accept": "application/graphql-response+json"},
+        )
+
+    assert [e["extensions"]["code"] for e in plain.json()["errors"]] == ["BAD_REQUEST"]
+    assert answer.status_code == 400
+    assert "WebSocket" in answer.json()["errors"][0]["message"]
+    assert "INTERNAL" not in plain.text + answer.text
