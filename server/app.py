@@ -46,8 +46,9 @@ def schema_for(settings: Settings):
     )
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or Settings.from_env()
+def _lifespan(settings: Settings):
+    """What the app holds while it serves: the database (with its live-event listener
+    and pool metrics), the clock, the rate limiter, and the upkeep beside the requests."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -60,9 +61,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # collector's way (measured: fewer long full collections under load).
         gc.collect()
         gc.freeze()
-        task = None
+        upkeep = None
         if settings.test_clock is None and settings.billing_interval_seconds > 0:
-            task = asyncio.create_task(
+            upkeep = asyncio.create_task(
                 upkeep_periodically(
                     app.state.db,
                     app.state.clock,
@@ -74,23 +75,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
+            if upkeep is not None:
+                upkeep.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                    await upkeep
             await app.state.db.dispose()
 
-    page = web_page(settings)
-    graphql = BillingGraphQL(
-        schema_for(settings),
-        jwt_secret=settings.jwt_secret,
-        key_retention=timedelta(hours=settings.idempotency_retention_hours),
-        graphiql=not settings.production,
-        connections_per_user=settings.connections_per_user,
-        instance=settings.instance,
-        render_ide=page.graphiql,
-        only_trusted=settings.only_trusted_documents,
-    )
+    return lifespan
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
     middleware = [
         Middleware(RequestId),
         Middleware(AnswerWhenCutOff),
@@ -106,6 +100,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 expose_headers=["x-request-id"],
             )
         )
+    return middleware
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    page = web_page(settings)
+    graphql = BillingGraphQL(
+        schema_for(settings),
+        jwt_secret=settings.jwt_secret,
+        key_retention=timedelta(hours=settings.idempotency_retention_hours),
+        graphiql=not settings.production,
+        connections_per_user=settings.connections_per_user,
+        instance=settings.instance,
+        render_ide=page.graphiql,
+        only_trusted=settings.only_trusted_documents,
+    )
     routes = [
         Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),
@@ -117,8 +127,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes += dev_routes(settings.jwt_secret)
     return Starlette(
         routes=routes + page.routes(),
-        middleware=middleware,
-        lifespan=lifespan,
+        middleware=_middleware(settings),
+        lifespan=_lifespan(settings),
     )
 
 

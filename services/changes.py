@@ -18,8 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services import audit, events, idempotency, quotes
 from services.billing.cycle import billing_state
 from services.billing.issuing import bill_locked_account
-from services.billing.proration import price_change
-from services.catalog import PlanCode, plan_for
+from services.billing.proration import PricedChange, price_change
+from services.catalog import Plan, PlanCode, plan_for
 from services.clock import Clock
 from services.errors import Reason, Refused, Subject, not_found
 from services.events import EventKind
@@ -211,67 +211,81 @@ async def update_quantity(
                 return await _replay_legacy(session, subscription, stored)
             return QuantityChanged.from_json(stored)
         plan = plan_for(subscription.plan_code)
-        plan.check_quantity(quantity)
-        old_quantity = subscription.quantity
-        if expected_quantity is not None and expected_quantity != old_quantity:
-            raise Refused(
-                Reason.QUANTITY_CONFLICT,
-                f"The subscription has {old_quantity}, not {expected_quantity}: someone "
-                "changed it meanwhile. Reload and try again.",
-                Subject.EXPECTED_QUANTITY,
-            )
-        if quantity == old_quantity:
-            raise Refused(
-                Reason.QUANTITY_UNCHANGED,
-                f"The subscription already has {plan.units(quantity)}.",
-                Subject.QUANTITY,
-            )
-        require_free_units(subscription, quantity)
+        check_new_quantity(plan, subscription, quantity, expected_quantity)
         change = price_change(plan, billing_state(subscription), quantity, now)
         if quote_id is not None:
             terms = quotes.QuoteTerms.of(
                 request.viewer.user_id, subscription.id, change, plan.monthly_cost(quantity)
             )
             quotes.require_honoured(request.quote_key, quote_id, terms, now)
-        line = None
-        if change.line is not None:
-            line = InvoiceLine(
-                subscription_id=subscription.id, created_at=now, **change.line.fields()
-            )
-            session.add(line)
-        subscription.quantity = quantity
-        session.add(subscription)
-        audit.record(
-            session,
-            request.actor,
-            subscription,
-            ChangeAction.QUANTITY_CHANGED,
-            now,
-            old_quantity=old_quantity,
-            proration_amount=change.proration_amount,
-        )
-        events.announce(session, EventKind.QUANTITY_CHANGED, subscription, now)
+        line = _apply(session, request, subscription, change, now)
         outcome = QuantityChanged(
             await Changed.of(session, subscription),
             snapshot(line) if line is not None else None,
-            old_quantity,
+            change.old_quantity,
         )
         if key is not None:
             await idempotency.remember(session, key, outcome.to_json())
     return outcome
 
 
-def require_free_units(subscription: Subscription, quantity: int) -> None:
-    """A quantity below the channels connected would leave channels without a slot."""
+def check_new_quantity(
+    plan: Plan, subscription: Subscription, quantity: int, expected_quantity: int | None
+) -> None:
+    """Refuse a new quantity, in this order: outside 1–50, the quantity the client saw
+    is stale, nothing would change, or it would leave connected channels without a
+    slot."""
+    plan.check_quantity(quantity)
+    current = subscription.quantity
+    if expected_quantity is not None and expected_quantity != current:
+        raise Refused(
+            Reason.QUANTITY_CONFLICT,
+            f"The subscription has {current}, not {expected_quantity}: someone changed it "
+            "meanwhile. Reload and try again.",
+            Subject.EXPECTED_QUANTITY,
+        )
+    if quantity == current:
+        raise Refused(
+            Reason.QUANTITY_UNCHANGED,
+            f"The subscription already has {plan.units(quantity)}.",
+            Subject.QUANTITY,
+        )
     excess = subscription.connected_units - quantity
     if excess > 0:
-        plan = plan_for(subscription.plan_code)
         raise Refused(
             Reason.UNITS_IN_USE,
             f"Disconnect {plan.units(excess)} first: {subscription.connected_units} are "
             f"connected, and only {quantity} can stay.",
             Subject.QUANTITY,
         )
+
+
+def _apply(
+    session: AsyncSession,
+    request: ChangeRequest,
+    subscription: Subscription,
+    change: PricedChange,
+    now: datetime,
+) -> InvoiceLine | None:
+    """The new quantity, its proration line (while active), its audit record and its
+    live event."""
+    line = None
+    if change.line is not None:
+        line = InvoiceLine(subscription_id=subscription.id, created_at=now, **change.line.fields())
+        session.add(line)
+    subscription.quantity = change.new_quantity
+    session.add(subscription)
+    audit.record(
+        session,
+        request.actor,
+        subscription,
+        ChangeAction.QUANTITY_CHANGED,
+        now,
+        old_quantity=change.old_quantity,
+        proration_amount=change.proration_amount,
+    )
+    events.announce(session, EventKind.QUANTITY_CHANGED, subscription, now)
+    return line
 
 
 async def subscribe_product(

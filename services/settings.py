@@ -60,6 +60,18 @@ def _check_production_secret(secret: str) -> None:
         )
 
 
+def _test_clock(environ: Mapping[str, str], env: str) -> datetime | None:
+    clock = environ.get("OCTOPODS_TEST_CLOCK", "").strip()
+    if clock and env == "production":
+        raise ConfigError("OCTOPODS_TEST_CLOCK is refused when OCTOPODS_ENV=production")
+    try:
+        return parse_instant(clock) if clock else None
+    except ValueError:
+        raise ConfigError(
+            f"OCTOPODS_TEST_CLOCK must be an ISO 8601 instant, got {clock!r}"
+        ) from None
+
+
 @dataclass(frozen=True)
 class DatabaseLimits:
     """How the server shares the database: its pool, and how long a statement or a lock
@@ -73,6 +85,16 @@ class DatabaseLimits:
     statement_timeout: float = 5.0  # seconds; 0 turns it off
     lock_timeout: float = 3.0
 
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "DatabaseLimits":
+        return cls(
+            pool_size=max(1, int(_number(environ, "OCTOPODS_DB_POOL_SIZE", 10))),
+            max_overflow=int(_number(environ, "OCTOPODS_DB_MAX_OVERFLOW", 0)),
+            pool_timeout=_number(environ, "OCTOPODS_DB_POOL_TIMEOUT_SECONDS", 5.0),
+            statement_timeout=_number(environ, "OCTOPODS_DB_STATEMENT_TIMEOUT_SECONDS", 5.0),
+            lock_timeout=_number(environ, "OCTOPODS_DB_LOCK_TIMEOUT_SECONDS", 3.0),
+        )
+
 
 @dataclass(frozen=True)
 class RateLimits:
@@ -84,6 +106,13 @@ class RateLimits:
     @property
     def enabled(self) -> bool:
         return self.burst > 0 and self.per_second > 0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "RateLimits":
+        return cls(
+            burst=int(_number(environ, "OCTOPODS_RATE_LIMIT_BURST", 100)),
+            per_second=_number(environ, "OCTOPODS_RATE_LIMIT_PER_SECOND", 10.0),
+        )
 
 
 @dataclass(frozen=True)
@@ -123,15 +152,6 @@ class Settings:
         secret = environ.get("OCTOPODS_JWT_SECRET", "").strip()
         if env == "production":
             _check_production_secret(secret)
-        clock = environ.get("OCTOPODS_TEST_CLOCK", "").strip()
-        if clock and env == "production":
-            raise ConfigError("OCTOPODS_TEST_CLOCK is refused when OCTOPODS_ENV=production")
-        try:
-            test_clock = parse_instant(clock) if clock else None
-        except ValueError:
-            raise ConfigError(
-                f"OCTOPODS_TEST_CLOCK must be an ISO 8601 instant, got {clock!r}"
-            ) from None
         retention = _number(environ, "OCTOPODS_IDEMPOTENCY_RETENTION_HOURS", 24.0)
         if retention < 24:
             raise ConfigError("OCTOPODS_IDEMPOTENCY_RETENTION_HOURS must be at least 24")
@@ -143,7 +163,7 @@ class Settings:
             database_url=environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             jwt_secret=secret or DEVELOPMENT_JWT_SECRET,
             env=env,
-            test_clock=test_clock,
+            test_clock=_test_clock(environ, env),
             billing_interval_seconds=_number(environ, "OCTOPODS_BILLING_INTERVAL_SECONDS", 60.0),
             idempotency_retention_hours=retention,
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
@@ -153,17 +173,8 @@ class Settings:
             instance=environ.get("OCTOPODS_INSTANCE_ID", "").strip()[:128] or default_instance(),
             connections_per_user=int(_number(environ, "OCTOPODS_CONNECTIONS_PER_USER", 10)),
             web_dist=environ.get("OCTOPODS_WEB_DIST", "").strip() or None,
-            database_limits=DatabaseLimits(
-                pool_size=max(1, int(_number(environ, "OCTOPODS_DB_POOL_SIZE", 10))),
-                max_overflow=int(_number(environ, "OCTOPODS_DB_MAX_OVERFLOW", 0)),
-                pool_timeout=_number(environ, "OCTOPODS_DB_POOL_TIMEOUT_SECONDS", 5.0),
-                statement_timeout=_number(environ, "OCTOPODS_DB_STATEMENT_TIMEOUT_SECONDS", 5.0),
-                lock_timeout=_number(environ, "OCTOPODS_DB_LOCK_TIMEOUT_SECONDS", 3.0),
-            ),
-            rate_limits=RateLimits(
-                burst=int(_number(environ, "OCTOPODS_RATE_LIMIT_BURST", 100)),
-                per_second=_number(environ, "OCTOPODS_RATE_LIMIT_PER_SECOND", 10.0),
-            ),
+            database_limits=DatabaseLimits.from_env(environ),
+            rate_limits=RateLimits.from_env(environ),
             graceful_shutdown_seconds=_number(environ, "OCTOPODS_GRACEFUL_SHUTDOWN_SECONDS", 10.0),
             trusted_documents=trusted,
             metrics_token=environ.get("OCTOPODS_METRICS_TOKEN", "").strip(),
