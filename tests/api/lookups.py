@@ -1,9 +1,10 @@
 """Finding the opaque ids of the demo data by querying, as a client would."""
 
-from tests.api.more_operations import MEMBERSHIPS
+from tests.support.operations import MEMBERSHIPS
+from tests.support.people import ADA, GUS
 
 
-async def account_ids(api, as_user: str = "ada@acme.test") -> dict[str, str]:
+async def account_ids(api, as_user: str = ADA) -> dict[str, str]:
     """The ids of the viewer's accounts, by account name."""
     data = await api.data(MEMBERSHIPS, as_user=as_user)
     return {m["account"]["name"]: m["account"]["id"] for m in data["viewer"]["memberships"]}
@@ -20,11 +21,11 @@ async def subscription_id(api, account_name: str, plan_code: str, as_user: str) 
 
 
 async def acme_omnichannel_id(api) -> str:
-    return await subscription_id(api, "Acme Support", "OMNICHANNEL", "ada@acme.test")
+    return await subscription_id(api, "Acme Support", "OMNICHANNEL", ADA)
 
 
 async def globex_whatsapp_id(api) -> str:
-    return await subscription_id(api, "Globex", "WHATSAPP_BUSINESS", "gus@globex.test")
+    return await subscription_id(api, "Globex", "WHATSAPP_BUSINESS", GUS)
 
 
 async def acme_support_id(api) -> str:

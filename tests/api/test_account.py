@@ -4,14 +4,19 @@ messaging allowance and issued invoices (SPEC §1, §4, §5)."""
 import pytest
 
 from tests.api.lookups import account_ids, acme_omnichannel_id
-from tests.api.more_operations import ACCOUNT_DETAILS
-from tests.api.operations import ADVANCE_CLOCK, INVOICES, SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
+from tests.support.operations import (
+    ACCOUNT_DETAILS,
+    ADVANCE_CLOCK,
+    INVOICES,
+    SUBSCRIBE_PRODUCT,
+    UPDATE_QUANTITY,
+)
+from tests.support.people import ADA, GUS, MAX
 
 ALL_PLANS = {"OMNICHANNEL", "WHATSAPP_BUSINESS", "INSTAGRAM", "SLACK"}
-GUS = "gus@globex.test"
 
 
-async def account_of(api, name: str, as_user: str = "ada@acme.test") -> dict:
+async def account_of(api, name: str, as_user: str = ADA) -> dict:
     account_id = (await account_ids(api, as_user))[name]
     return (await api.data(ACCOUNT_DETAILS, {"id": account_id}, as_user=as_user))["account"]
 
@@ -25,9 +30,9 @@ async def subscribe(api, account_id: str, plan_code: str, quantity: int) -> None
 @pytest.mark.parametrize(
     ("name", "user", "role"),
     [
-        ("Acme Support", "ada@acme.test", "ADMIN"),
-        ("Acme Support", "max@acme.test", "MEMBER"),
-        ("Acme Labs", "ada@acme.test", "ADMIN"),
+        ("Acme Support", ADA, "ADMIN"),
+        ("Acme Support", MAX, "MEMBER"),
+        ("Acme Labs", ADA, "ADMIN"),
         ("Globex", GUS, "ADMIN"),
     ],
 )
@@ -64,8 +69,8 @@ async def test_subscriptions_are_listed_oldest_first(api):
 @pytest.mark.parametrize(
     ("name", "user", "available"),
     [
-        ("Acme Support", "ada@acme.test", ALL_PLANS - {"OMNICHANNEL"}),
-        ("Acme Labs", "ada@acme.test", ALL_PLANS),
+        ("Acme Support", ADA, ALL_PLANS - {"OMNICHANNEL"}),
+        ("Acme Labs", ADA, ALL_PLANS),
         ("Globex", GUS, ALL_PLANS - {"WHATSAPP_BUSINESS"}),
     ],
 )
@@ -91,9 +96,9 @@ async def test_available_plans_are_empty_once_every_plan_is_subscribed(api):
 @pytest.mark.parametrize(
     ("name", "user", "allowance"),
     [
-        ("Acme Support", "ada@acme.test", 3000),
+        ("Acme Support", ADA, 3000),
         ("Globex", GUS, 2000),  # trialing subscriptions count
-        ("Acme Labs", "ada@acme.test", 0),
+        ("Acme Labs", ADA, 0),
     ],
 )
 async def test_messaging_allowance_is_1000_per_unit(api, name, user, allowance):
@@ -148,7 +153,7 @@ async def test_invoices_are_newest_first_after_billing_runs(api):
     assert len(set(numbers)) == 3
 
 
-@pytest.mark.parametrize(("name", "user"), [("Acme Labs", "ada@acme.test"), ("Globex", GUS)])
+@pytest.mark.parametrize(("name", "user"), [("Acme Labs", ADA), ("Globex", GUS)])
 async def test_an_account_without_issued_invoices_has_an_empty_connection(api, name, user):
     account_id = (await account_ids(api, user))[name]
 

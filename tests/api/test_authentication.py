@@ -10,9 +10,16 @@ from sqlmodel import select
 from services.auth import issue_token
 from services.persistence.tables import User
 from tests.api.lookups import acme_omnichannel_id, acme_support_id
-from tests.api.more_operations import ACCOUNT_DETAILS, NOW, PLANS, VIEWER
-from tests.api.operations import PREVIEW_COST, UPDATE_QUANTITY
 from tests.support.api import SECRET
+from tests.support.operations import (
+    ACCOUNT_DETAILS,
+    NOW,
+    PLANS,
+    PREVIEW_COST,
+    UPDATE_QUANTITY,
+    VIEWER,
+)
+from tests.support.people import ADA, GUS, MAX
 from tests.support.snapshot import snapshot
 
 OTHER_SECRET = "another-secret-of-at-least-32-bytes-long"
@@ -25,7 +32,7 @@ async def user_id(db, email: str) -> int:
 
 async def bad_authorization(kind: str, db) -> dict:
     """The Authorization header of each kind of bad token, for ada."""
-    ada = await user_id(db, "ada@acme.test")
+    ada = await user_id(db, ADA)
     now = datetime.now(UTC)
     headers = {
         "missing": {},
@@ -137,20 +144,20 @@ async def test_now_needs_no_token(api, kind):
 
 
 async def test_a_valid_token_signs_the_user_in(api, db):
-    token = issue_token(SECRET, await user_id(db, "max@acme.test"), hours=1)
+    token = issue_token(SECRET, await user_id(db, MAX), hours=1)
 
     response = await api.post(VIEWER, as_user=None, headers={"Authorization": f"Bearer {token}"})
 
-    assert response.json()["data"]["viewer"]["email"] == "max@acme.test"
+    assert response.json()["data"]["viewer"]["email"] == MAX
 
 
 async def test_a_token_printed_today_still_works_with_a_test_clock_in_another_year(apis, db):
     api = await apis.start(clock="2031-01-01T00:00:00Z", seed=True)
-    token = issue_token(SECRET, await user_id(db, "gus@globex.test"), hours=1)
+    token = issue_token(SECRET, await user_id(db, GUS), hours=1)
 
     response = await api.post(VIEWER, as_user=None, headers={"Authorization": f"Bearer {token}"})
 
-    assert response.json()["data"]["viewer"]["email"] == "gus@globex.test"
+    assert response.json()["data"]["viewer"]["email"] == GUS
 
 
 def _arabic_indic(number: int) -> str:
@@ -174,7 +181,7 @@ def _arabic_indic(number: int) -> str:
     ],
 )
 async def test_a_signed_token_whose_sub_is_not_a_plain_user_id_is_unauthenticated(api, db, subject):
-    ada = await user_id(db, "ada@acme.test")
+    ada = await user_id(db, ADA)
     sub = {
         "arabic-indic digits of ada's id": _arabic_indic(ada),
         "fullwidth digits of ada's id": str(ada).translate(
@@ -199,7 +206,7 @@ async def test_a_signed_token_whose_sub_is_not_a_plain_user_id_is_unauthenticate
 
 
 async def test_a_token_in_the_url_is_ignored(api, db):
-    token = issue_token(SECRET, await user_id(db, "ada@acme.test"))
+    token = issue_token(SECRET, await user_id(db, ADA))
     query = {"access_token": token, "token": token, "authorization": f"Bearer {token}"}
 
     response = await api.client.post("/graphql", params=query, json={"query": VIEWER})

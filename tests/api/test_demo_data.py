@@ -8,11 +8,9 @@ from services.demo import seed
 from services.persistence.database import Database
 from services.settings import parse_instant
 from tests.api.lookups import account_ids
-from tests.api.more_operations import ACCOUNT_DETAILS
-from tests.api.operations import ACME_SUBSCRIPTIONS, INVOICES
+from tests.support.operations import ACCOUNT_DETAILS, ACME_SUBSCRIPTIONS, INVOICES
+from tests.support.people import ADA, GUS
 from tests.support.snapshot import count, snapshot
-
-GUS = "gus@globex.test"
 
 
 async def cards(api, as_user: str) -> dict[str, list[dict]]:
@@ -22,14 +20,14 @@ async def cards(api, as_user: str) -> dict[str, list[dict]]:
     }
 
 
-async def issued_invoices(api, account_name: str, as_user: str = "ada@acme.test") -> list[dict]:
+async def issued_invoices(api, account_name: str, as_user: str = ADA) -> list[dict]:
     account_id = (await account_ids(api, as_user))[account_name]
     data = await api.data(INVOICES, {"id": account_id}, as_user=as_user)
     return [edge["node"] for edge in data["account"]["invoices"]["edges"]]
 
 
 async def test_acme_support_has_omnichannel_x3_active_for_this_month(api):
-    [card] = (await cards(api, "ada@acme.test"))["Acme Support"]
+    [card] = (await cards(api, ADA))["Acme Support"]
 
     assert card["plan"]["code"] == "OMNICHANNEL"
     assert card["quantity"] == 3
@@ -114,7 +112,7 @@ async def test_the_demo_data_holds_exactly_one_issued_invoice_and_no_pending_lin
 async def test_the_demo_data_is_relative_to_the_clock(apis, clock, period, trial_ends):
     api = await apis.start(clock=clock, seed=True)
 
-    [acme] = (await cards(api, "ada@acme.test"))["Acme Support"]
+    [acme] = (await cards(api, ADA))["Acme Support"]
     [globex] = (await cards(api, GUS))["Globex"]
     [invoice] = await issued_invoices(api, "Acme Support")
 

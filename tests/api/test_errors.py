@@ -5,7 +5,8 @@ import pytest
 from strawberry.relay import GlobalID
 
 from tests.api.lookups import acme_omnichannel_id, acme_support_id
-from tests.api.operations import INVOICES, PREVIEW_COST, SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
+from tests.support.operations import INVOICES, PREVIEW_COST, SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
+from tests.support.people import ADA
 
 LEAKS = ("Traceback", "traceback", "sqlalchemy", "SELECT", "asyncpg", "sqlite3", 'File "')
 
@@ -15,7 +16,7 @@ def codes(body: dict) -> list[str]:
 
 
 async def test_an_unknown_field_is_a_validation_error(api):
-    response = await api.post("query { viewer { email salary } }", as_user="ada@acme.test")
+    response = await api.post("query { viewer { email salary } }", as_user=ADA)
 
     assert response.status_code == 200
     body = response.json()
@@ -31,7 +32,7 @@ async def test_an_unknown_field_is_a_validation_error_even_without_a_token(api):
 
 
 async def test_a_missing_argument_is_a_validation_error(api):
-    response = await api.post("query { account { id } }", as_user="ada@acme.test")
+    response = await api.post("query { account { id } }", as_user=ADA)
 
     assert response.status_code == 200
     assert codes(response.json()) == ["GRAPHQL_VALIDATION_FAILED"]
@@ -39,7 +40,7 @@ async def test_a_missing_argument_is_a_validation_error(api):
 
 @pytest.mark.parametrize("query", ["query {", "query { viewer { email }", "}{", "mutation"])
 async def test_a_syntax_error_is_a_parse_error(api, query):
-    response = await api.post(query, as_user="ada@acme.test")
+    response = await api.post(query, as_user=ADA)
 
     assert response.status_code == 200
     body = response.json()
@@ -51,7 +52,7 @@ async def test_a_wrongly_typed_variable_is_bad_user_input(api):
     subscription_id = await acme_omnichannel_id(api)
 
     response = await api.post(
-        PREVIEW_COST, {"id": subscription_id, "quantity": "five"}, as_user="ada@acme.test"
+        PREVIEW_COST, {"id": subscription_id, "quantity": "five"}, as_user=ADA
     )
 
     assert response.status_code == 200
@@ -63,15 +64,13 @@ async def test_a_wrongly_typed_variable_is_bad_user_input(api):
 async def test_an_int_variable_beyond_32_bits_is_bad_user_input(api):
     subscription_id = await acme_omnichannel_id(api)
 
-    response = await api.post(
-        PREVIEW_COST, {"id": subscription_id, "quantity": 2**40}, as_user="ada@acme.test"
-    )
+    response = await api.post(PREVIEW_COST, {"id": subscription_id, "quantity": 2**40}, as_user=ADA)
 
     assert codes(response.json()) == ["BAD_USER_INPUT"]
 
 
 async def test_a_missing_variable_is_bad_user_input(api):
-    response = await api.post(PREVIEW_COST, {"quantity": 2}, as_user="ada@acme.test")
+    response = await api.post(PREVIEW_COST, {"quantity": 2}, as_user=ADA)
 
     assert codes(response.json()) == ["BAD_USER_INPUT"]
 
@@ -82,7 +81,7 @@ async def test_an_unknown_enum_value_in_a_variable_is_bad_user_input(api, db):
     response = await api.post(
         SUBSCRIBE_PRODUCT,
         {"input": {"accountId": account_id, "planCode": "TELEGRAM", "quantity": 1}},
-        as_user="ada@acme.test",
+        as_user=ADA,
     )
 
     assert codes(response.json()) == ["BAD_USER_INPUT"]
@@ -94,7 +93,7 @@ async def test_an_unknown_input_field_is_bad_user_input(api):
     response = await api.post(
         UPDATE_QUANTITY,
         {"input": {"subscriptionId": subscription_id, "quantity": 5, "price": "0.01"}},
-        as_user="ada@acme.test",
+        as_user=ADA,
     )
 
     assert codes(response.json()) == ["BAD_USER_INPUT"]
@@ -149,7 +148,7 @@ async def nasty_request(api, name: str) -> tuple[str, dict | None]:
 async def test_no_response_shows_a_stack_trace_or_sql(api, name):
     query, variables = await nasty_request(api, name)
 
-    response = await api.post(query, variables, as_user="ada@acme.test")
+    response = await api.post(query, variables, as_user=ADA)
 
     assert response.status_code in (200, 400), response.status_code
     for leak in LEAKS:
@@ -165,7 +164,7 @@ ANSWERED_WITHOUT_ERROR = {"update of a huge id", "node of a huge id"}
 async def test_every_error_has_a_code(api, name):
     query, variables = await nasty_request(api, name)
 
-    body = (await api.post(query, variables, as_user="ada@acme.test")).json()
+    body = (await api.post(query, variables, as_user=ADA)).json()
 
     assert body.get("errors"), body
     assert all(codes(body)), body
@@ -176,7 +175,7 @@ async def test_an_internal_error_is_generic_and_carries_the_request_id(api, name
     """Whatever goes wrong inside is masked; the id ties it to the server log."""
     query, variables = await nasty_request(api, name)
 
-    response = await api.post(query, variables, as_user="ada@acme.test")
+    response = await api.post(query, variables, as_user=ADA)
 
     request_id = response.headers["x-request-id"]
     assert request_id

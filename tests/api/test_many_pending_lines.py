@@ -3,17 +3,17 @@ thousands of changes): totals come from the database, `lines` still lists them a
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from resolvers.ids import decode
 from services.billing.invoices import InvoiceLineKind
 from services.persistence.tables import InvoiceLine
 from services.subscriptions import PENDING_LINES_KEPT
 from tests.api.lookups import acme_omnichannel_id
+from tests.support.operations import client_operation
 from tests.support.statements import statements
 
 MANY = PENDING_LINES_KEPT + 20
-UPDATE_QUANTITY = (Path(__file__).parents[2] / "operations" / "UpdateQuantity.graphql").read_text()
+UPDATE_QUANTITY = client_operation("UpdateQuantity")
 TOTAL = "query($id: ID!) { subscription(id: $id) { upcomingInvoice { total { amount } } } }"
 LINES = """
 query($id: ID!) {

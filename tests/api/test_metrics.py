@@ -13,7 +13,7 @@ from schema import manifest
 from services import metrics
 from services.billing.run import run_billing
 from tests.api.lookups import acme_omnichannel_id
-from tests.api.operations import ADVANCE_CLOCK
+from tests.support.operations import ADVANCE_CLOCK
 
 TOKEN = "a-metrics-token-for-the-tests-only"
 

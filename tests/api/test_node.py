@@ -7,11 +7,11 @@ import pytest
 from strawberry.relay import GlobalID
 
 from tests.api.lookups import acme_omnichannel_id, acme_support_id
-from tests.api.more_operations import NODE, SUBSCRIPTION_BY_ID
-from tests.api.operations import INVOICES
+from tests.support.operations import INVOICES, NODE, SUBSCRIPTION_BY_ID
+from tests.support.people import ADA, MAX
 
 
-async def node(api, node_id: str, as_user: str = "ada@acme.test"):
+async def node(api, node_id: str, as_user: str = ADA):
     return (await api.data(NODE, {"id": node_id}, as_user=as_user))["node"]
 
 
@@ -41,7 +41,7 @@ async def test_an_issued_invoice_id_resolves_to_the_issued_invoice(api):
     invoices = (await api.data(INVOICES, {"id": account_id}))["account"]["invoices"]
     issued = invoices["edges"][0]["node"]
 
-    found = await node(api, issued["id"], as_user="max@acme.test")
+    found = await node(api, issued["id"], as_user=MAX)
 
     assert found["__typename"] == "Invoice"
     assert found["id"] == issued["id"]

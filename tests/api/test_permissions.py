@@ -4,12 +4,15 @@ non-member the account and everything in it does not exist."""
 import pytest
 
 from tests.api.lookups import account_ids, acme_omnichannel_id, acme_support_id
-from tests.api.more_operations import ACCOUNT_DETAILS, NODE, SUBSCRIPTION_BY_ID
-from tests.api.operations import ACME_SUBSCRIPTIONS, INVOICES, PREVIEW_COST
-
-ADA = "ada@acme.test"
-MAX = "max@acme.test"
-GUS = "gus@globex.test"
+from tests.support.operations import (
+    ACCOUNT_DETAILS,
+    ACME_SUBSCRIPTIONS,
+    INVOICES,
+    NODE,
+    PREVIEW_COST,
+    SUBSCRIPTION_BY_ID,
+)
+from tests.support.people import ADA, GUS, MAX
 
 
 async def test_a_member_reads_the_account(api):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.api.more_operations import NOW, PLAN_MONTHLY_COST, PLANS
+from tests.support.operations import NOW, PLAN_MONTHLY_COST, PLANS
 
 
 def usd(amount: str) -> dict:

@@ -4,12 +4,13 @@ nothing written. The clock stands at 2026-11-15T12:00Z, Acme's period is Nov 1 -
 import pytest
 from strawberry.relay import GlobalID
 
+from services.catalog import PlanCode
 from tests.api.lookups import acme_omnichannel_id, acme_support_id, globex_whatsapp_id
-from tests.api.operations import PREVIEW_COST, UPDATE_QUANTITY
+from tests.support.factories import account_with_admin, active_subscription
+from tests.support.operations import PREVIEW_COST, UPDATE_QUANTITY
+from tests.support.people import ADA, GUS, MAX
 from tests.support.snapshot import snapshot
-
-GUS = "gus@globex.test"
-MAX = "max@acme.test"
+from tests.support.time import utc
 
 
 def usd(amount: str) -> dict:
@@ -17,12 +18,12 @@ def usd(amount: str) -> dict:
     return {"amount": amount, "currency": "USD", "formatted": formatted}
 
 
-async def preview(api, subscription_id, quantity, *, as_user="ada@acme.test") -> dict:
+async def preview(api, subscription_id, quantity, *, as_user=ADA) -> dict:
     variables = {"id": subscription_id, "quantity": quantity}
     return (await api.data(PREVIEW_COST, variables, as_user=as_user))["previewCost"]
 
 
-async def preview_error(api, subscription_id, quantity, *, as_user="ada@acme.test") -> dict:
+async def preview_error(api, subscription_id, quantity, *, as_user=ADA) -> dict:
     variables = {"id": subscription_id, "quantity": quantity}
     body = await api.gql(PREVIEW_COST, variables, as_user=as_user)
     assert body["data"] is None
@@ -176,3 +177,18 @@ async def test_preview_agrees_to_the_cent_with_the_update_that_follows(
     assert updated["subscription"]["upcomingInvoice"]["total"]["amount"] == next_total
     assert previewed["newMonthlyCost"] == updated["subscription"]["monthlyCost"]
     assert previewed["messagingAllowance"] == updated["subscription"]["messagingAllowance"]
+
+
+async def test_a_change_in_a_short_month_is_prorated_over_its_own_period(apis, db):
+    """Anchored on the 31st: the period Feb 28 → Mar 31, 2027 has 31 days."""
+    api = await apis.start(clock="2027-03-10T08:00:00Z")
+    account = await account_with_admin(db, "Moonbase", "ann@moonbase.test", utc(2027, 1, 1))
+    subscription = await active_subscription(
+        db, account.id, PlanCode.SLACK, 3, utc(2027, 2, 28), anchor_day=31
+    )
+    subscription_id = str(GlobalID("Subscription", str(subscription.id)))
+
+    result = await preview(api, subscription_id, 5, as_user="ann@moonbase.test")
+
+    assert (result["remainingDays"], result["daysInPeriod"]) == (21, 31)
+    assert result["prorationAmount"]["amount"] == "25.74"  # 38.00 × 21 / 31

@@ -8,11 +8,10 @@ import pytest
 from services.permissions import Role
 from services.settings import parse_instant
 from tests.api.lookups import account_ids, acme_omnichannel_id
-from tests.api.operations import SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
 from tests.support.factories import set_role
+from tests.support.operations import SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
+from tests.support.people import ADA, MAX
 from tests.support.snapshot import snapshot
-
-ADA, MAX = "ada@acme.test", "max@acme.test"
 
 QUOTE = """
 query Quote($id: ID!, $quantity: Int!) {

@@ -1,6 +1,6 @@
 """SPEC §3's example, end to end over HTTP: Omnichannel 3 → 5 on 2026-11-15, then 5 → 4."""
 
-from tests.api.operations import ACME_SUBSCRIPTIONS, PREVIEW_COST, UPDATE_QUANTITY
+from tests.support.operations import ACME_SUBSCRIPTIONS, PREVIEW_COST, UPDATE_QUANTITY
 
 
 async def omnichannel_id(api) -> str:

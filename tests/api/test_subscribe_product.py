@@ -4,15 +4,16 @@ subscription per plan; admins only; refusals write nothing."""
 import pytest
 
 from tests.api.lookups import account_ids, acme_support_id
-from tests.api.more_operations import ACCOUNT_DETAILS, SUBSCRIBE_PRODUCT_DEFAULT_QUANTITY
-from tests.api.operations import SUBSCRIBE_PRODUCT
-from tests.support.snapshot import snapshot
+from tests.support.operations import (
+    ACCOUNT_DETAILS,
+    SUBSCRIBE_PRODUCT,
+    SUBSCRIBE_PRODUCT_DEFAULT_QUANTITY,
+)
+from tests.support.people import ADA, GUS, MAX
+from tests.support.refusals import assert_refused
 
-GUS = "gus@globex.test"
-MAX = "max@acme.test"
 
-
-async def subscribe(api, account_id, plan_code, quantity, *, as_user="ada@acme.test") -> dict:
+async def subscribe(api, account_id, plan_code, quantity, *, as_user=ADA) -> dict:
     variables = {"input": {"accountId": account_id, "planCode": plan_code, "quantity": quantity}}
     return (await api.data(SUBSCRIBE_PRODUCT, variables, as_user=as_user))["subscribeProduct"]
 
@@ -92,25 +93,13 @@ async def test_an_admin_subscribes_an_empty_account(api):
     assert result["subscription"]["upcomingInvoice"]["total"]["amount"] == "127.00"
 
 
-async def assert_refused(api, db, variables, code, field, *, as_user="ada@acme.test"):
-    before = await snapshot(db)
-
-    body = await api.gql(SUBSCRIBE_PRODUCT, {"input": variables}, as_user=as_user)
-
-    assert "errors" not in body, body
-    payload = body["data"]["subscribeProduct"]
-    assert [(error["code"], error["field"]) for error in payload["errors"]] == [(code, field)]
-    assert payload["errors"][0]["message"]
-    assert payload["subscription"] is None
-    assert await snapshot(db) == before
-
-
 async def test_subscribing_to_a_plan_already_held_is_refused_and_writes_nothing(api, db):
     account_id = await acme_support_id(api)
 
     await assert_refused(
         api,
         db,
+        SUBSCRIBE_PRODUCT,
         {"accountId": account_id, "planCode": "OMNICHANNEL", "quantity": 1},
         "ALREADY_SUBSCRIBED",
         ["input", "planCode"],
@@ -124,6 +113,7 @@ async def test_subscribing_twice_to_the_same_new_plan_is_refused_the_second_time
     await assert_refused(
         api,
         db,
+        SUBSCRIBE_PRODUCT,
         {"accountId": account_id, "planCode": "SLACK", "quantity": 3},
         "ALREADY_SUBSCRIBED",
         ["input", "planCode"],
@@ -136,6 +126,7 @@ async def test_a_member_who_is_not_an_admin_is_forbidden(api, db):
     await assert_refused(
         api,
         db,
+        SUBSCRIBE_PRODUCT,
         {"accountId": account_id, "planCode": "SLACK", "quantity": 2},
         "FORBIDDEN",
         ["input", "accountId"],
@@ -149,6 +140,7 @@ async def test_a_non_member_gets_not_found(api, db):
     await assert_refused(
         api,
         db,
+        SUBSCRIBE_PRODUCT,
         {"accountId": account_id, "planCode": "SLACK", "quantity": 2},
         "NOT_FOUND",
         ["input", "accountId"],
@@ -160,6 +152,7 @@ async def test_a_malformed_account_id_is_not_found(api, db):
     await assert_refused(
         api,
         db,
+        SUBSCRIBE_PRODUCT,
         {"accountId": "not-an-id", "planCode": "SLACK", "quantity": 2},
         "NOT_FOUND",
         ["input", "accountId"],
@@ -173,6 +166,7 @@ async def test_a_quantity_outside_1_to_50_is_invalid(api, db, quantity):
     await assert_refused(
         api,
         db,
+        SUBSCRIBE_PRODUCT,
         {"accountId": account_id, "planCode": "SLACK", "quantity": quantity},
         "INVALID_QUANTITY",
         ["input", "quantity"],

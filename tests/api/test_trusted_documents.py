@@ -9,9 +9,9 @@ import pytest
 
 from schema import manifest
 from tests.api.lookups import acme_omnichannel_id
+from tests.support.people import ADA, GUS
 from tests.support.snapshot import snapshot
 
-ADA, GUS = "ada@acme.test", "gus@globex.test"
 NAMED = re.compile(r"^(?:query|mutation|subscription) (\w+)", re.MULTILINE)
 FILES = {NAMED.search(text)[1]: (key, text) for key, text in manifest.operation_files().items()}
 DASHBOARD_ID, DASHBOARD = FILES["Dashboard"]

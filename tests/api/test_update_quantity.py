@@ -5,15 +5,13 @@ import pytest
 from strawberry.relay import GlobalID
 
 from tests.api.lookups import acme_omnichannel_id, acme_support_id, globex_whatsapp_id
-from tests.api.more_operations import SUBSCRIPTION_BY_ID
-from tests.api.operations import UPDATE_QUANTITY
-from tests.support.snapshot import count, snapshot
-
-GUS = "gus@globex.test"
-MAX = "max@acme.test"
+from tests.support.operations import SUBSCRIPTION_BY_ID, UPDATE_QUANTITY
+from tests.support.people import ADA, GUS, MAX
+from tests.support.refusals import assert_refused
+from tests.support.snapshot import count
 
 
-async def update(api, subscription_id, quantity, *, as_user="ada@acme.test", **extra):
+async def update(api, subscription_id, quantity, *, as_user=ADA, **extra):
     variables = {"input": {"subscriptionId": subscription_id, "quantity": quantity, **extra}}
     return (await api.data(UPDATE_QUANTITY, variables, as_user=as_user))["updateQuantity"]
 
@@ -175,20 +173,6 @@ async def test_update_while_trialing_writes_no_pending_line(api, db):
 # Refusals: a code, a field, and nothing written.
 
 
-async def assert_refused(api, db, variables, code, field, *, as_user="ada@acme.test"):
-    before = await snapshot(db)
-
-    body = await api.gql(UPDATE_QUANTITY, {"input": variables}, as_user=as_user)
-
-    assert "errors" not in body, body
-    payload = body["data"]["updateQuantity"]
-    assert [(error["code"], error["field"]) for error in payload["errors"]] == [(code, field)]
-    assert payload["errors"][0]["message"]
-    assert payload["subscription"] is None
-    assert payload["prorationLine"] is None
-    assert await snapshot(db) == before
-
-
 @pytest.mark.parametrize("quantity", [0, 51, -1])
 async def test_quantity_outside_1_to_50_is_invalid_and_writes_nothing(api, db, quantity):
     subscription_id = await acme_omnichannel_id(api)
@@ -196,6 +180,7 @@ async def test_quantity_outside_1_to_50_is_invalid_and_writes_nothing(api, db, q
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": subscription_id, "quantity": quantity},
         "INVALID_QUANTITY",
         ["input", "quantity"],
@@ -208,6 +193,7 @@ async def test_setting_the_current_quantity_is_unchanged_and_writes_nothing(api,
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": subscription_id, "quantity": 3},
         "QUANTITY_UNCHANGED",
         ["input", "quantity"],
@@ -220,6 +206,7 @@ async def test_stale_expected_quantity_is_a_conflict_and_writes_nothing(api, db)
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": subscription_id, "quantity": 5, "expectedQuantity": 4},
         "QUANTITY_CONFLICT",
         ["input", "expectedQuantity"],
@@ -233,6 +220,7 @@ async def test_expected_quantity_goes_stale_after_another_change(api, db):
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": subscription_id, "quantity": 5, "expectedQuantity": 3},
         "QUANTITY_CONFLICT",
         ["input", "expectedQuantity"],
@@ -245,6 +233,7 @@ async def test_a_member_who_is_not_an_admin_is_forbidden_and_nothing_changes(api
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": subscription_id, "quantity": 5},
         "FORBIDDEN",
         ["input", "subscriptionId"],
@@ -258,6 +247,7 @@ async def test_a_non_member_gets_not_found(api, db):
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": subscription_id, "quantity": 5},
         "NOT_FOUND",
         ["input", "subscriptionId"],
@@ -269,6 +259,7 @@ async def test_a_malformed_id_is_not_found(api, db):
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": "not-an-id", "quantity": 5},
         "NOT_FOUND",
         ["input", "subscriptionId"],
@@ -281,6 +272,7 @@ async def test_an_account_id_as_subscription_id_is_not_found(api, db):
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": account_id, "quantity": 5},
         "NOT_FOUND",
         ["input", "subscriptionId"],
@@ -291,6 +283,7 @@ async def test_a_subscription_id_that_does_not_exist_is_not_found(api, db):
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": str(GlobalID("Subscription", "424242")), "quantity": 5},
         "NOT_FOUND",
         ["input", "subscriptionId"],
@@ -303,6 +296,7 @@ async def test_a_subscription_id_with_an_out_of_range_number_is_not_found(api, d
     await assert_refused(
         api,
         db,
+        UPDATE_QUANTITY,
         {"subscriptionId": str(GlobalID("Subscription", number)), "quantity": 5},
         "NOT_FOUND",
         ["input", "subscriptionId"],

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.api.more_operations import VIEWER
+from tests.support.operations import VIEWER
+from tests.support.people import ADA, GUS, MAX
 
 
 def memberships(viewer) -> set[tuple[str, str]]:
@@ -12,9 +13,9 @@ def memberships(viewer) -> set[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("email", "expected"),
     [
-        ("ada@acme.test", {("Acme Support", "ADMIN"), ("Acme Labs", "ADMIN")}),
-        ("max@acme.test", {("Acme Support", "MEMBER")}),
-        ("gus@globex.test", {("Globex", "ADMIN")}),
+        (ADA, {("Acme Support", "ADMIN"), ("Acme Labs", "ADMIN")}),
+        (MAX, {("Acme Support", "MEMBER")}),
+        (GUS, {("Globex", "ADMIN")}),
     ],
 )
 async def test_viewer_lists_the_users_memberships_with_roles(api, email, expected):
@@ -27,8 +28,8 @@ async def test_viewer_lists_the_users_memberships_with_roles(api, email, expecte
 
 
 async def test_members_of_one_account_see_the_same_account_id(api):
-    ada = (await api.data(VIEWER, as_user="ada@acme.test"))["viewer"]
-    max_ = (await api.data(VIEWER, as_user="max@acme.test"))["viewer"]
+    ada = (await api.data(VIEWER, as_user=ADA))["viewer"]
+    max_ = (await api.data(VIEWER, as_user=MAX))["viewer"]
 
     ada_ids = {m["account"]["name"]: m["account"]["id"] for m in ada["memberships"]}
     [max_membership] = max_["memberships"]

@@ -5,12 +5,16 @@ Each test runs a second server instance on the same database with a clock of its
 the test clock keeps the server's own billing run off, so nothing bills behind the
 test's back."""
 
+from strawberry.relay import GlobalID
+
 from services.billing.run import run_billing
+from services.catalog import PlanCode
 from services.settings import parse_instant
 from tests.api.lookups import account_ids, acme_omnichannel_id
-from tests.api.operations import SUBSCRIBE_PRODUCT
-from tests.billing.operations import ACCOUNTS, INVOICE_PAGE
+from tests.support.factories import account_with_admin, trial_ending
+from tests.support.operations import ACCOUNTS, ADVANCE, INVOICE_PAGE, SUBSCRIBE_PRODUCT
 from tests.support.snapshot import count
+from tests.support.time import utc
 
 CHANGE = """
 mutation Change($input: UpdateQuantityInput!) {
@@ -99,3 +103,24 @@ async def test_invoice_numbers_follow_invoice_dates_within_an_account(apis):
         ("0002", "2026-11-22T00:00:00Z"),
         ("0003", "2026-12-01T00:00:00Z"),
     ]
+
+
+async def test_a_trial_about_to_end_converts_at_midnight_with_its_invoice(apis, db):
+    api = await apis.start(clock="2026-11-15T23:59:59Z")
+    account = await account_with_admin(db, "Moonbase", "ann@moonbase.test", utc(2026, 11, 1))
+    trial = await trial_ending(db, account.id, PlanCode.INSTAGRAM, 2, utc(2026, 11, 16))
+    owner = "ann@moonbase.test"
+
+    before = (await api.data(ACCOUNTS, as_user=owner))["viewer"]["memberships"][0]["account"]
+    advanced = await api.data(ADVANCE, {"to": "2026-11-16T00:00:00Z"}, as_user=owner)
+    after = (await api.data(ACCOUNTS, as_user=owner))["viewer"]["memberships"][0]["account"]
+
+    assert before["subscriptions"][0]["status"] == "TRIALING"
+    assert advanced["advanceTestClock"]["invoicesIssued"] == 1
+    [card] = after["subscriptions"]
+    assert card["id"] == str(GlobalID("Subscription", str(trial.id)))
+    assert (card["status"], card["currentPeriodStart"], card["currentPeriodEnd"]) == (
+        "ACTIVE",
+        "2026-11-16T00:00:00Z",
+        "2026-12-16T00:00:00Z",
+    )

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 from services.billing.run import run_billing
 from services.catalog import PlanCode
-from tests.billing.operations import INVOICE_PAGE
 from tests.support.factories import account_with_admin, trialing_subscription
+from tests.support.operations import INVOICE_PAGE
 
 SUBSCRIBED = datetime(2026, 1, 3, 8, tzinfo=UTC)
 OWNER = "kim@paged.test"

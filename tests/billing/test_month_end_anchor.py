@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from services.catalog import PlanCode
 from services.persistence.tables import Invoice
-from tests.billing.operations import ADVANCE
 from tests.support.factories import account_with_admin, trialing_subscription
+from tests.support.operations import ADVANCE
 
 # Subscribed Jan 24, 2027: the trial ends Jan 31, which becomes the anchor.
 SUBSCRIBED = datetime(2027, 1, 24, 9, 30, tzinfo=UTC)

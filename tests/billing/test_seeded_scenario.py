@@ -1,15 +1,16 @@
 """Issue #3's scenario on the demo data, driven by the test clock over HTTP."""
 
-from tests.billing.operations import ACCOUNTS, ADVANCE, INVOICE_PAGE, UPDATE
+from tests.support.operations import ACCOUNTS, ADVANCE, INVOICE_PAGE, UPDATE
+from tests.support.people import ADA, GUS
 
 
-async def account(api, name: str, as_user: str = "ada@acme.test") -> dict:
+async def account(api, name: str, as_user: str = ADA) -> dict:
     data = await api.data(ACCOUNTS, as_user=as_user)
     found = [m["account"] for m in data["viewer"]["memberships"] if m["account"]["name"] == name]
     return found[0]
 
 
-async def invoices(api, account_id: str, as_user: str = "ada@acme.test") -> list[dict]:
+async def invoices(api, account_id: str, as_user: str = ADA) -> list[dict]:
     data = await api.data(INVOICE_PAGE, {"id": account_id, "first": 100}, as_user=as_user)
     return [edge["node"] for edge in data["account"]["invoices"]["edges"]]
 
@@ -53,7 +54,7 @@ async def test_the_upcoming_invoice_moves_on_once_its_boundary_is_invoiced(api):
 async def test_globex_trial_turns_active_on_nov_20_with_a_58_dollar_invoice(api):
     await api.data(ADVANCE, {"to": "2026-11-20T00:00:00Z"})
 
-    globex = await account(api, "Globex", as_user="gus@globex.test")
+    globex = await account(api, "Globex", as_user=GUS)
     whatsapp = globex["subscriptions"][0]
     assert whatsapp["status"] == "ACTIVE"
     assert whatsapp["trialEndsAt"] == "2026-11-20T00:00:00Z"
@@ -61,7 +62,7 @@ async def test_globex_trial_turns_active_on_nov_20_with_a_58_dollar_invoice(api)
         "2026-11-20T00:00:00Z",
         "2026-12-20T00:00:00Z",
     )
-    [invoice] = await invoices(api, globex["id"], as_user="gus@globex.test")
+    [invoice] = await invoices(api, globex["id"], as_user=GUS)
     assert invoice["total"]["amount"] == "58.00"
     assert (invoice["periodStart"], invoice["periodEnd"]) == (
         "2026-11-20T00:00:00Z",

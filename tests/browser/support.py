@@ -153,10 +153,6 @@ class Server:
         self._log_file.close()
 
 
-def operation(name: str) -> str:
-    return (OPERATIONS / f"{name}.graphql").read_text()
-
-
 def promote(database_url: str, email: str, account_name: str) -> None:
     """Make a member an admin of an account, as an admin tool would."""
     from services.permissions import Role

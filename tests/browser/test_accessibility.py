@@ -22,6 +22,7 @@ from tests.browser.ui import (
     sign_in,
     update_button,
 )
+from tests.support.people import ADA, GUS, MAX
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +30,9 @@ pytestmark = pytest.mark.browser
 def views(page: Page, server: Server) -> Iterator[str]:
     """Walks through the page's views, yielding each one's name once it is on screen."""
     page.goto(f"{server.url}/")
-    expect(page.get_by_role("button", name="ada@acme.test")).to_be_visible()
+    expect(page.get_by_role("button", name=ADA)).to_be_visible()
     yield "sign-in"
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     expect(card(page, "Omnichannel")).to_be_visible()
     yield "dashboard"
     details = open_details(page, "Omnichannel")
@@ -46,11 +47,11 @@ def views(page: Page, server: Server) -> Iterator[str]:
     yield "printable-invoice"
     page.get_by_role("link", name="Back to Billing & Subscriptions").click()
     page.get_by_role("button", name="Sign out").click()
-    sign_in(page, server, "max@acme.test")
+    sign_in(page, server, MAX)
     open_details(page, "Omnichannel")
     yield "member-details"
     page.get_by_role("button", name="Sign out").click()
-    sign_in(page, server, "gus@globex.test")
+    sign_in(page, server, GUS)
     open_details(page, "WhatsApp Business")
     yield "trial-details"
 
@@ -88,7 +89,7 @@ def test_the_upgrade_works_with_the_keyboard_alone(new_page, server):
     page = new_page()
     page.goto(f"{server.url}/")
 
-    tab_to(page, page.get_by_role("button", name="ada@acme.test"))
+    tab_to(page, page.get_by_role("button", name=ADA))
     page.keyboard.press("Enter")
     omnichannel = card(page, "Omnichannel")
     tab_to(page, omnichannel.get_by_role("button", name="View Details"))

@@ -20,13 +20,14 @@ from tests.browser.ui import (
     sign_in,
     update_button,
 )
+from tests.support.people import ADA, GUS
 
 pytestmark = pytest.mark.browser
 
 
 def test_ada_switches_accounts_then_gus_signs_in(new_page, shared_server):
     page = new_page()
-    sign_in(page, shared_server, "ada@acme.test")
+    sign_in(page, shared_server, ADA)
     account = page.get_by_label("Account")
     expect(account.get_by_role("option")).to_have_text(["Acme Support", "Acme Labs"])
     expect(card(page, "Omnichannel")).to_be_visible()
@@ -45,7 +46,7 @@ def test_ada_switches_accounts_then_gus_signs_in(new_page, shared_server):
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status").filter(has_text="You have signed out.")).to_be_visible()
-    sign_in(page, shared_server, "gus@globex.test")
+    sign_in(page, shared_server, GUS)
 
     expect(page.get_by_label("Account")).to_have_count(0)  # one account: no picker
     expect(page.get_by_text("Signed in as Gus Grissom")).to_be_visible()
@@ -63,7 +64,7 @@ def test_ada_switches_accounts_then_gus_signs_in(new_page, shared_server):
 
 def test_a_session_that_ends_goes_back_to_sign_in(new_page, shared_server):
     page = new_page()
-    sign_in(page, shared_server, "ada@acme.test")
+    sign_in(page, shared_server, ADA)
 
     page.evaluate("sessionStorage.setItem('octopods.token', 'not-a-token')")
     page.reload()
@@ -85,7 +86,7 @@ def test_a_host_hands_over_the_token_in_the_fragment(new_page, shared_server):
 
 def test_ada_subscribes_acme_labs_to_slack_on_a_trial(new_page, server):
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     page.get_by_label("Account").select_option(label="Acme Labs")
     expand = page.get_by_role("region", name="Expand Your Integration")
     slack = expand.get_by_role("listitem", name="Slack")

@@ -22,6 +22,7 @@ from tests.browser.ui import (
     sign_in,
     update_button,
 )
+from tests.support.people import ADA, MAX
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +34,7 @@ def done(region):
 
 def test_ada_connects_a_channel_and_disconnects_another(new_page, server):
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     connects, disconnects = (
         inputs_sent(page, "ConnectChannel"),
         inputs_sent(page, "DisconnectChannel"),
@@ -87,7 +88,7 @@ def test_ada_connects_a_channel_and_disconnects_another(new_page, server):
 
 def test_refusals_read_as_messages_and_a_count_below_the_channels_cannot_be_sent(new_page, server):
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     details = open_details(page, "Omnichannel")
     region = channels(details)
     for name in ("Sales chat", "Billing desk"):
@@ -144,7 +145,7 @@ def test_refusals_read_as_messages_and_a_count_below_the_channels_cannot_be_sent
 
 def test_a_member_sees_the_channels_and_changes_none(new_page, shared_server):
     page = new_page()
-    sign_in(page, shared_server, "max@acme.test")
+    sign_in(page, shared_server, MAX)
     expect(card(page, "Omnichannel")).to_contain_text("1 of 3 channels connected")
     details = open_details(page, "Omnichannel")
     region = channels(details)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.support import SCREENSHOTS
 from tests.browser.ui import HEADING
+from tests.support.people import ADA
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ BUDGET_MS = 3000  # measured here: a few hundred milliseconds; the margin is for
 
 
 def test_the_page_is_small_and_its_first_card_comes_quickly(new_page, shared_server):
-    token = shared_server.token("ada@acme.test")
+    token = shared_server.token(ADA)
     page = new_page()
     page.context.add_init_script(WATCH)
 

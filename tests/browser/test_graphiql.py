@@ -6,8 +6,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import operation
 from tests.browser.ui import shot, sign_in
+from tests.support.operations import client_operation
+from tests.support.people import ADA
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +19,7 @@ def run(page: Page) -> None:
 
 def test_graphiql_runs_the_signed_in_persons_queries(new_page, shared_server):
     page = new_page()
-    sign_in(page, shared_server, "ada@acme.test")
+    sign_in(page, shared_server, ADA)
 
     page.goto(f"{shared_server.url}/graphql")  # the same tab: the token comes along
 
@@ -28,7 +29,7 @@ def test_graphiql_runs_the_signed_in_persons_queries(new_page, shared_server):
     expect(page.get_by_role("region", name="Headers")).to_contain_text('"Authorization": "Bearer')
     run(page)
     result = page.get_by_role("region", name="Result Window")
-    expect(result).to_contain_text('"email": "ada@acme.test"')
+    expect(result).to_contain_text(f'"email": "{ADA}"')
     expect(result).to_contain_text('"now": "2026-11-15T12:00:00Z"')
     shot(page, "graphiql")
 
@@ -53,10 +54,10 @@ def test_graphiql_runs_what_is_typed_without_a_token(new_page, shared_server):
 
 
 def test_graphiql_subscribes_to_the_accounts_live_updates(new_page, server):
-    dashboard = server.gql(operation("Dashboard"), as_user="ada@acme.test")
+    dashboard = server.gql(client_operation("Dashboard"), as_user=ADA)
     account = dashboard["viewer"]["memberships"][0]["account"]
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     page.goto(f"{server.url}/graphql")  # the token comes along, and goes in connection_init
     editor = page.get_by_role("region", name="Operation Editor").get_by_role("code")
     expect(editor).to_contain_text("query Dashboard")
@@ -73,7 +74,7 @@ def test_graphiql_subscribes_to_the_accounts_live_updates(new_page, server):
     page.wait_for_timeout(1000)  # the stream is registered
 
     change = {"input": {"subscriptionId": account["subscriptions"][0]["id"], "quantity": 4}}
-    server.gql(operation("UpdateQuantity"), change, as_user="ada@acme.test")
+    server.gql(client_operation("UpdateQuantity"), change, as_user=ADA)
 
     result = page.get_by_role("region", name="Result Window")
     expect(result).to_contain_text('"kind": "QUANTITY_CHANGED"')

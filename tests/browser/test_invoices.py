@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.support import SCREENSHOTS
 from tests.browser.ui import HEADING, serious_accessibility_violations, shot, sign_in
+from tests.support.people import ADA, GUS
 
 pytestmark = pytest.mark.browser
 
@@ -15,10 +16,10 @@ NUMBER = re.compile(r"Invoice [A-Z]+\d+-\d{4}")
 
 
 def test_more_invoices_on_request_and_a_printable_view_at_a_stable_address(new_page, server):
-    billed = server.gql(A_YEAR_LATER, as_user="ada@acme.test")  # twelve more months
+    billed = server.gql(A_YEAR_LATER, as_user=ADA)  # twelve more months
     assert billed["advanceTestClock"]["invoicesIssued"] >= 12
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     invoices = page.get_by_role("region", name="Invoices")
     issued = invoices.get_by_role("heading", name=NUMBER, level=4)
     expect(issued).to_have_count(10)
@@ -64,5 +65,5 @@ def test_more_invoices_on_request_and_a_printable_view_at_a_stable_address(new_p
     expect(page.get_by_role("heading", name=HEADING)).to_be_visible()
 
     other = new_page()
-    sign_in(other, server, "gus@globex.test", path=address.removeprefix(server.url))
+    sign_in(other, server, GUS, path=address.removeprefix(server.url))
     expect(other.get_by_role("heading", name="Invoice not found")).to_be_visible()

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import WebSocketRoute, expect
 
-from tests.browser.support import SCREENSHOTS, operation, promote, stored
+from tests.browser.support import SCREENSHOTS, promote, stored
 from tests.browser.ui import (
     card,
     channels,
@@ -21,11 +21,12 @@ from tests.browser.ui import (
     sign_in,
     update_button,
 )
+from tests.support.operations import client_operation
+from tests.support.people import ADA, MAX
 
 pytestmark = pytest.mark.browser
 
 LIVE = "Live: changes made elsewhere appear here by themselves."
-ADA, MAX = "ada@acme.test", "max@acme.test"
 NUMBER = re.compile(r"Invoice [A-Z]+\d+-\d{4}")
 
 # Notes (Date.now()) when each event arrives over the page's socket.
@@ -55,7 +56,7 @@ WATCH_CARD = """(text) => {
 
 
 def omnichannel_id(server) -> str:
-    dashboard = server.gql(operation("Dashboard"), as_user=ADA)
+    dashboard = server.gql(client_operation("Dashboard"), as_user=ADA)
     return dashboard["viewer"]["memberships"][0]["account"]["subscriptions"][0]["id"]
 
 
@@ -156,7 +157,9 @@ def test_a_billing_run_adds_its_invoice_to_the_open_page(new_page, server):
 def change_elsewhere(server, quantity: int) -> None:
     change = {"input": {"subscriptionId": omnichannel_id(server), "quantity": quantity}}
     assert (
-        server.gql(operation("UpdateQuantity"), change, as_user=ADA)["updateQuantity"]["errors"]
+        server.gql(client_operation("UpdateQuantity"), change, as_user=ADA)["updateQuantity"][
+            "errors"
+        ]
         == []
     )
 

@@ -21,6 +21,7 @@ from tests.browser.ui import (
     sign_in,
     update_button,
 )
+from tests.support.people import ADA
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +51,7 @@ def quote_ids(answers: list) -> list[str]:
 
 def test_a_price_that_moved_at_midnight_is_shown_afresh_and_confirmed_again(new_page, server):
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     sent = inputs_sent(page, "UpdateQuantity")
     previews = quotes_shown(page, 5)
     details = open_details(page, "Omnichannel")
@@ -58,7 +59,7 @@ def test_a_price_that_moved_at_midnight_is_shown_afresh_and_confirmed_again(new_
     expect(details).to_contain_text(fact("Prorated charge", "$41.60 for 16 of 30 days"))
     confirmed = quote_ids(previews)[-1]
     # The page stays open past midnight UTC: 15 days are left, not 16.
-    midnight = server.gql(MIDNIGHT_PASSED, as_user="ada@acme.test")["advanceTestClock"]
+    midnight = server.gql(MIDNIGHT_PASSED, as_user=ADA)["advanceTestClock"]
     assert midnight["invoicesIssued"] == 0  # nothing billed, so no live update either
 
     update_button(details).click()
@@ -83,7 +84,7 @@ def test_a_price_that_moved_at_midnight_is_shown_afresh_and_confirmed_again(new_
         "Omnichannel now has 5 channels for $205.00 a month. $39.00 for 15 of 30 days"
     )
     assert stored(server.database_url)["changes"] == [
-        ("ada@acme.test", "QUANTITY_CHANGED", 3, 5, Decimal("39.00"))
+        (ADA, "QUANTITY_CHANGED", 3, 5, Decimal("39.00"))
     ]
     first, second = sent
     assert first["quoteId"] == confirmed  # the price that was on screen

@@ -5,7 +5,7 @@ import json
 import pytest
 from playwright.sync_api import Route, expect
 
-from tests.browser.support import operation, stored
+from tests.browser.support import stored
 from tests.browser.ui import (
     card,
     fact,
@@ -16,6 +16,8 @@ from tests.browser.ui import (
     sign_in,
     update_button,
 )
+from tests.support.operations import client_operation
+from tests.support.people import ADA
 
 pytestmark = pytest.mark.browser
 
@@ -25,18 +27,18 @@ def test_a_change_made_meanwhile_is_a_conflict_that_shows_the_fresh_quantity(new
     # Live updates would show the change before the click (test_live_updates.py): here
     # they are held back, as while the page's socket cannot get through.
     hold_live_updates(page)
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     details = open_details(page, "Omnichannel")
     pick(details, 5)
     expect(details).to_contain_text(fact("New monthly cost", "$205.00"))
-    omnichannel_id = server.gql(operation("Dashboard"), as_user="ada@acme.test")["viewer"][
+    omnichannel_id = server.gql(client_operation("Dashboard"), as_user=ADA)["viewer"][
         "memberships"
     ][0]["account"]["subscriptions"][0]["id"]
     # Someone else, elsewhere, goes from 3 to 4 while the page still shows 3.
     changed = server.gql(
-        operation("UpdateQuantity"),
+        client_operation("UpdateQuantity"),
         {"input": {"subscriptionId": omnichannel_id, "quantity": 4}},
-        as_user="ada@acme.test",
+        as_user=ADA,
     )
     assert changed["updateQuantity"]["errors"] == []
 
@@ -90,7 +92,7 @@ def test_a_refused_request_says_when_to_try_again(
     new_page, shared_server, status, code, headers, message
 ):
     page = new_page()
-    sign_in(page, shared_server, "ada@acme.test")
+    sign_in(page, shared_server, ADA)
 
     def refuse(route: Route) -> None:
         if "updateQuantity" not in (route.request.post_data or ""):

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from schema import manifest
 from tests.browser.support import Server, copy_sqlite, stored
 from tests.browser.ui import card, fact, open_details, pick, shot, sign_in, update_button
+from tests.support.people import ADA
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +63,7 @@ def test_the_page_upgrades_by_document_ids_only(new_page, trusted_server):
     server = trusted_server
     page = new_page()
     traffic = graphql_traffic(page)
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
 
     details = open_details(page, "Omnichannel")
     pick(details, 5)
@@ -85,13 +86,13 @@ def test_the_page_upgrades_by_document_ids_only(new_page, trusted_server):
     methods = {(known[r["documentId"]].split()[0], r["method"]) for r in traffic}
     assert methods == {("query", "GET"), ("mutation", "POST")}
     held = stored(server.database_url)
-    assert held["changes"] == [("ada@acme.test", "QUANTITY_CHANGED", 3, 5, Decimal("41.60"))]
+    assert held["changes"] == [(ADA, "QUANTITY_CHANGED", 3, 5, Decimal("41.60"))]
 
 
 def test_an_unchanged_answer_is_revalidated_not_sent_again(new_page, trusted_server):
     page = new_page()
     traffic = graphql_traffic(page)
-    sign_in(page, trusted_server, "ada@acme.test")
+    sign_in(page, trusted_server, ADA)
     details = open_details(page, "Omnichannel")
     pick(details, 5)
     expect(details).to_contain_text(fact("New monthly cost", "$205.00"))

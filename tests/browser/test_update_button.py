@@ -15,6 +15,7 @@ from tests.browser.ui import (
     sign_in,
     update_button,
 )
+from tests.support.people import ADA, MAX
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +42,7 @@ def priced(page: Page, quantity: int):
 
 def test_it_is_disabled_while_the_pick_equals_the_quantity(new_page, shared_server):
     page = new_page()
-    sign_in(page, shared_server, "ada@acme.test")
+    sign_in(page, shared_server, ADA)
     details = open_details(page, "Omnichannel")
     button = update_button(details)
 
@@ -56,7 +57,7 @@ def test_it_is_disabled_while_the_pick_equals_the_quantity(new_page, shared_serv
 
 def test_a_member_sees_everything_and_changes_nothing(new_page, shared_server):
     page = new_page()
-    sign_in(page, shared_server, "max@acme.test")
+    sign_in(page, shared_server, MAX)
     details = open_details(page, "Omnichannel")
 
     pick(details, 5)  # members may price a change
@@ -80,7 +81,7 @@ def test_it_is_disabled_while_a_change_is_in_flight_and_a_double_click_changes_o
     new_page, server
 ):
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     sent = mutations_sent(page)
     held: list[Route] = []
 
@@ -109,7 +110,7 @@ def test_it_is_disabled_while_a_change_is_in_flight_and_a_double_click_changes_o
 
 def test_a_fast_double_click_sends_one_change(new_page, server):
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     sent = mutations_sent(page)
     details = priced(page, 5)
 
@@ -122,7 +123,7 @@ def test_a_fast_double_click_sends_one_change(new_page, server):
 
 def test_a_request_that_fails_keeps_the_pick_and_the_retry_changes_once(new_page, server):
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     sent = mutations_sent(page)
 
     def fail_the_first_send(route: Route) -> None:
@@ -157,7 +158,7 @@ def test_a_request_that_fails_keeps_the_pick_and_the_retry_changes_once(new_page
 
 def test_a_lost_answer_shows_the_change_the_server_made(new_page, server):
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
     sent = mutations_sent(page)
 
     def lose_the_answer(route: Route) -> None:

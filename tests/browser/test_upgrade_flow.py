@@ -18,6 +18,7 @@ from tests.browser.ui import (
     sign_in,
     update_button,
 )
+from tests.support.people import ADA
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ PRORATION = "Omnichannel, 3 → 5 channels, prorated for 16 of 30 days"
 def test_ada_upgrades_omnichannel_from_3_to_5_channels(new_page, server_on_each_database):
     server = server_on_each_database
     page = new_page()
-    sign_in(page, server, "ada@acme.test")
+    sign_in(page, server, ADA)
 
     omnichannel = card(page, "Omnichannel")
     expect(omnichannel).to_contain_text("3 channels")
@@ -72,7 +73,7 @@ def test_ada_upgrades_omnichannel_from_3_to_5_channels(new_page, server_on_each_
         ("Acme Support", "OMNICHANNEL", 5),
         ("Globex", "WHATSAPP_BUSINESS", 2),
     ]
-    assert held["changes"] == [("ada@acme.test", "QUANTITY_CHANGED", 3, 5, Decimal("41.60"))]
+    assert held["changes"] == [(ADA, "QUANTITY_CHANGED", 3, 5, Decimal("41.60"))]
     assert held["pending_lines"] == [("PRORATION", PRORATION, Decimal("41.60"))]
     assert [operation for operation, _key in held["idempotency_keys"]] == [
         Operation.CHANGE_QUANTITY

@@ -11,6 +11,7 @@ import jwt
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.support.people import ADA, MAX
 from tests.support.snapshot import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,7 @@ async def test_seed_then_bill_then_token(db, database_url):
 
     token = octopods(
         "token",
-        "max@acme.test",
+        MAX,
         "--hours",
         "2",
         database_url=database_url,
@@ -127,7 +128,7 @@ def elsewhere(folder: Path, *args: str, **env: str) -> subprocess.CompletedProce
 
 
 COMMANDS_ON_THE_DATABASE = [
-    ("token", "ada@acme.test"),
+    ("token", ADA),
     ("seed",),
     ("bill",),
     ("serve", "--port", "1"),
@@ -146,7 +147,7 @@ def test_a_command_on_a_missing_database_says_so_in_one_line_and_creates_nothing
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", [("token", "ada@acme.test"), ("serve", "--port", "1")])
+@pytest.mark.parametrize("command", [("token", ADA), ("serve", "--port", "1")])
 def test_a_command_on_an_unmigrated_database_says_so_in_one_line(tmp_path, command):
     (tmp_path / "octopods.db").touch()
 
@@ -164,7 +165,7 @@ def test_a_command_on_a_database_behind_our_migrations_says_so(tmp_path):
     with sqlite3.connect(tmp_path / "octopods.db") as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0001'")
 
-    result = elsewhere(tmp_path, "token", "ada@acme.test")
+    result = elsewhere(tmp_path, "token", ADA)
 
     assert result.returncode == 2
     assert "octopods migrate" in result.stderr
@@ -176,16 +177,16 @@ def test_migrate_creates_the_missing_database(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "octopods.db").exists()
-    assert elsewhere(tmp_path, "token", "ada@acme.test").returncode == 1  # no such user yet
+    assert elsewhere(tmp_path, "token", ADA).returncode == 1  # no such user yet
 
 
 @pytest.mark.parametrize(
     ("command", "secret"),
     [
         (("serve", "--port", "1"), "s" * 31),
-        (("token", "ada@acme.test"), ""),
-        (("token", "ada@acme.test"), "   "),
-        (("token", "ada@acme.test"), "octopods-development-secret-not-for-production"),
+        (("token", ADA), ""),
+        (("token", ADA), "   "),
+        (("token", ADA), "octopods-development-secret-not-for-production"),
     ],
 )
 def test_production_exits_2_naming_the_secret_when_it_is_weak(tmp_path, command, secret):
@@ -215,6 +216,6 @@ async def test_a_postgresql_psycopg_url_works(db, database_url):
     assert octopods("migrate", database_url=url).returncode == 0
     seeded = octopods("seed", database_url=url, clock="2026-11-15T12:00:00Z")
     assert seeded.returncode == 0, seeded.stderr
-    token = octopods("token", "ada@acme.test", database_url=url)
+    token = octopods("token", ADA, database_url=url)
     assert token.returncode == 0, token.stderr
     assert token.stdout.count(".") == 2

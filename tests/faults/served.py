@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.api import SECRET
+from tests.support.people import ADA
 
 OCTOPODS = str(Path(sys.executable).with_name("octopods"))
 
@@ -49,7 +50,7 @@ class Served:
         """Migrate and seed; a token of ada@acme.test."""
         self.command("migrate")
         self.command("seed")
-        return self.command("token", "ada@acme.test")
+        return self.command("token", ADA)
 
     @property
     def url(self) -> str:

@@ -3,18 +3,19 @@ client is told whether the change may have been applied, and a retry with the sa
 idempotency key always ends with exactly one change."""
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 
 from tests.api.lookups import acme_omnichannel_id
 from tests.faults.clients import codes, send
+from tests.support.operations import client_operation
+from tests.support.people import ADA
 from tests.support.snapshot import count
 
 pytestmark = pytest.mark.slow
 
-UPDATE_QUANTITY = (Path(__file__).parents[2] / "operations" / "UpdateQuantity.graphql").read_text()
+UPDATE_QUANTITY = client_operation("UpdateQuantity")
 WITH_HISTORY = """
 mutation($input: UpdateQuantityInput!) {
   updateQuantity(input: $input) {
@@ -54,7 +55,7 @@ async def restart(own_pg) -> None:
 
 async def _start(own_apis):
     api = await own_apis.start(seed=True)
-    token = await api.token("ada@acme.test")
+    token = await api.token(ADA)
     subscription_id = await acme_omnichannel_id(api)
     return api, token, subscription_id
 

@@ -8,9 +8,10 @@ import time
 import pytest
 
 from tests.api.lookups import acme_omnichannel_id
-from tests.api.operations import UPDATE_QUANTITY
 from tests.faults.clients import DASHBOARD_LIGHT, codes, send, until_answered
 from tests.support.logs import operations
+from tests.support.operations import UPDATE_QUANTITY
+from tests.support.people import ADA
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +20,7 @@ async def test_while_the_database_is_down_requests_get_503_and_retry_after(
     own_apis, own_pg, caplog
 ):
     api = await own_apis.start(seed=True)
-    token = await api.token("ada@acme.test")
+    token = await api.token(ADA)
     own_pg.stop()
 
     with caplog.at_level(logging.INFO):
@@ -67,7 +68,7 @@ async def test_after_the_database_returns_no_request_fails_on_an_old_connection(
     own_apis, own_pg, how
 ):
     api = await own_apis.start(seed=True)
-    token = await api.token("ada@acme.test")
+    token = await api.token(ADA)
     subscription_id = await acme_omnichannel_id(api)
     preview = "query($id: ID!) { previewCost(subscriptionId: $id, quantity: 4) { changed } }"
     # Fill the pool with connections from before.
@@ -103,7 +104,7 @@ async def test_after_the_database_returns_no_request_fails_on_an_old_connection(
 
 async def test_recovery_is_within_0_4_seconds_of_the_database_return(own_apis, own_pg):
     api = await own_apis.start(seed=True)
-    token = await api.token("ada@acme.test")
+    token = await api.token(ADA)
     own_pg.kill()
     assert (await send(api, token, DASHBOARD_LIGHT)).status_code == 503
 

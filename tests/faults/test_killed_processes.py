@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from services.catalog import PLANS
-from tests.api.operations import UPDATE_QUANTITY
 from tests.faults.served import Served
 from tests.faults.test_shutdown import _omnichannel, _post
 from tests.support.factories import account_with_admin, trialing_subscription
+from tests.support.operations import UPDATE_QUANTITY
 from tests.support.snapshot import count
 
 pytestmark = pytest.mark.slow

@@ -11,9 +11,10 @@ import pytest
 
 from services.settings import DatabaseLimits
 from tests.api.lookups import acme_omnichannel_id
-from tests.api.operations import UPDATE_QUANTITY
 from tests.faults.clients import DASHBOARD_LIGHT, codes, send
 from tests.faults.served import Served
+from tests.support.operations import UPDATE_QUANTITY
+from tests.support.people import ADA
 from tests.support.snapshot import count, snapshot
 
 pytestmark = pytest.mark.slow
@@ -45,7 +46,7 @@ async def test_at_max_connections_a_warm_server_waits_for_its_own_pool(
 ):
     limits = DatabaseLimits(pool_size=4, max_overflow=overflow)
     api = await own_apis.start(seed=True, database_limits=limits)
-    token = await api.token("ada@acme.test")
+    token = await api.token(ADA)
     await _warm(api, 4)
     hogs = await _fill(own_pg)
     try:
@@ -64,7 +65,7 @@ async def test_at_max_connections_a_warm_server_waits_for_its_own_pool(
 async def test_with_the_pool_exhausted_a_request_waits_a_bounded_time(own_apis):
     limits = DatabaseLimits(pool_size=1, max_overflow=0, pool_timeout=0.3)
     api = await own_apis.start(seed=True, database_limits=limits)
-    token = await api.token("ada@acme.test")
+    token = await api.token(ADA)
     held = await api.app.state.db.engine.connect()
     try:
         started = time.perf_counter()
@@ -88,7 +89,7 @@ async def test_a_change_held_by_a_stuck_lock_ends_within_the_timeout(
         else DatabaseLimits(lock_timeout=0, statement_timeout=0.5)
     )
     api = await own_apis.start(seed=True, database_limits=limits)
-    token = await api.token("ada@acme.test")
+    token = await api.token(ADA)
     subscription_id = await acme_omnichannel_id(api)
     change = {"input": {"subscriptionId": subscription_id, "quantity": 5, "idempotencyKey": "k1"}}
     locker = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{own_pg.port}/postgres")
@@ -117,7 +118,7 @@ async def test_a_change_held_by_a_stuck_lock_ends_within_the_timeout(
 
 async def test_on_sqlite_a_write_lock_held_too_long_is_unavailability(sqlite_apis, tmp_path):
     api = await sqlite_apis.start(seed=True, database_limits=DatabaseLimits(lock_timeout=0.3))
-    token = await api.token("ada@acme.test")
+    token = await api.token(ADA)
     subscription_id = await acme_omnichannel_id(api)
     change = {"input": {"subscriptionId": subscription_id, "quantity": 5, "idempotencyKey": "k"}}
     other = sqlite3.connect(tmp_path / "octopods.db", isolation_level=None)

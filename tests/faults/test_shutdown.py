@@ -10,9 +10,9 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.api.operations import UPDATE_QUANTITY
 from tests.faults.clients import DASHBOARD_LIGHT
 from tests.faults.served import Served
+from tests.support.operations import UPDATE_QUANTITY
 from tests.support.snapshot import count
 
 pytestmark = pytest.mark.slow

@@ -1,7 +1,8 @@
 """Every change is recorded with who, what, when and the request; admins read it."""
 
 from tests.api.lookups import acme_omnichannel_id, acme_support_id
-from tests.api.operations import SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
+from tests.support.operations import SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
+from tests.support.people import ADA, MAX
 
 HISTORY = """
 query History($id: ID!, $first: Int, $after: String) {
@@ -22,7 +23,7 @@ async def change(api, subscription_id: str, quantity: int):
     return await api.post(
         UPDATE_QUANTITY,
         {"input": {"subscriptionId": subscription_id, "quantity": quantity}},
-        as_user="ada@acme.test",
+        as_user=ADA,
     )
 
 
@@ -42,7 +43,7 @@ async def test_changes_are_listed_newest_first_with_who_and_which_request(api):
             "prorationAmount": {"amount": "-20.80"},
             "occurredAt": "2026-11-15T12:00:00Z",
             "requestId": second.headers["x-request-id"],
-            "changedBy": {"email": "ada@acme.test", "name": "Ada Lovelace"},
+            "changedBy": {"email": ADA, "name": "Ada Lovelace"},
         },
         {
             "action": "QUANTITY_CHANGED",
@@ -51,7 +52,7 @@ async def test_changes_are_listed_newest_first_with_who_and_which_request(api):
             "prorationAmount": {"amount": "41.60"},
             "occurredAt": "2026-11-15T12:00:00Z",
             "requestId": first.headers["x-request-id"],
-            "changedBy": {"email": "ada@acme.test", "name": "Ada Lovelace"},
+            "changedBy": {"email": ADA, "name": "Ada Lovelace"},
         },
     ]
 
@@ -108,7 +109,7 @@ async def test_a_change_while_trialing_records_a_zero_proration(api):
 async def test_members_may_not_read_the_history(api):
     subscription_id = await acme_omnichannel_id(api)
 
-    body = await api.gql(HISTORY, {"id": subscription_id}, as_user="max@acme.test")
+    body = await api.gql(HISTORY, {"id": subscription_id}, as_user=MAX)
 
     assert body["data"]["subscription"]["history"] is None
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -17,6 +17,7 @@ from services.persistence.database import Database
 from services.queries import user_by_email
 from services.settings import Settings
 from tests.support.api import SECRET
+from tests.support.people import ADA
 from tests.support.snapshot import clean
 
 EXAMPLES_PER_FIELD = 40
@@ -29,7 +30,7 @@ async def _prepare(database_url: str) -> int:
         from services.clock import SystemClock
 
         await seed(db, SystemClock().now())
-        return (await user_by_email(db, "ada@acme.test")).id
+        return (await user_by_email(db, ADA)).id
     finally:
         await db.dispose()
 

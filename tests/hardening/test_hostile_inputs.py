@@ -45,6 +45,7 @@ from tests.support.hostile_inputs import (
     token_claims,
     values_of,
 )
+from tests.support.people import ADA
 from tests.support.snapshot import clean
 
 CLOCK = "2026-11-15T12:00:00Z"
@@ -111,7 +112,7 @@ def server(database_url):
         db = Database(database_url)
         await clean(db)
         await seed(db, parse_instant(CLOCK))
-        ada = (await user_by_email(db, "ada@acme.test")).id
+        ada = (await user_by_email(db, ADA)).id
         await db.dispose()
         lifespan = app.router.lifespan_context(app)
         await lifespan.__aenter__()

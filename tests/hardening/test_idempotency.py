@@ -10,8 +10,9 @@ from services.idempotency import fingerprint, purge
 from services.permissions import Role
 from services.persistence.tables import IdempotencyKey, InvoiceLine
 from tests.api.lookups import acme_omnichannel_id, acme_support_id
-from tests.api.operations import SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
 from tests.support.factories import set_role
+from tests.support.operations import SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
+from tests.support.people import ADA, MAX
 from tests.support.snapshot import count, snapshot
 
 
@@ -56,9 +57,7 @@ async def test_keys_belong_to_one_user(api):
     await api.data(UPDATE_QUANTITY, change(subscription_id, 5, key="shared"))
 
     # Max is a member: his own use of the same key is his own request, refused as such.
-    his = await api.data(
-        UPDATE_QUANTITY, change(subscription_id, 6, key="shared"), as_user="max@acme.test"
-    )
+    his = await api.data(UPDATE_QUANTITY, change(subscription_id, 6, key="shared"), as_user=MAX)
 
     assert [error["code"] for error in his["updateQuantity"]["errors"]] == ["FORBIDDEN"]
 
@@ -136,7 +135,7 @@ async def test_subscribe_product_replays_too(api, db):
 async def test_a_repeat_after_losing_membership_is_not_found_and_shows_nothing(api, db):
     subscription_id = await acme_omnichannel_id(api)
     await api.data(UPDATE_QUANTITY, change(subscription_id, 5))
-    await set_role(db, "ada@acme.test", "Acme Support", None)
+    await set_role(db, ADA, "Acme Support", None)
     before = await snapshot(db)
 
     again = (await api.data(UPDATE_QUANTITY, change(subscription_id, 5)))["updateQuantity"]
@@ -149,7 +148,7 @@ async def test_a_repeat_after_losing_membership_is_not_found_and_shows_nothing(a
 async def test_a_repeat_after_demotion_is_forbidden(api, db):
     subscription_id = await acme_omnichannel_id(api)
     await api.data(UPDATE_QUANTITY, change(subscription_id, 5))
-    await set_role(db, "ada@acme.test", "Acme Support", Role.MEMBER)
+    await set_role(db, ADA, "Acme Support", Role.MEMBER)
 
     again = (await api.data(UPDATE_QUANTITY, change(subscription_id, 5)))["updateQuantity"]
 
@@ -161,7 +160,7 @@ async def test_a_repeat_of_subscribe_after_demotion_is_forbidden(api, db):
     account_id = await acme_support_id(api)
     variables = {"input": {"accountId": account_id, "planCode": "SLACK", "idempotencyKey": "s"}}
     await api.data(SUBSCRIBE_PRODUCT, variables)
-    await set_role(db, "ada@acme.test", "Acme Support", Role.MEMBER)
+    await set_role(db, ADA, "Acme Support", Role.MEMBER)
 
     again = (await api.data(SUBSCRIBE_PRODUCT, variables))["subscribeProduct"]
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from graphql import get_introspection_query
 
 from tests.api.lookups import acme_support_id
+from tests.support.people import ADA
 
 
 def deep_query(levels: int) -> str:
@@ -16,7 +17,7 @@ def deep_query(levels: int) -> str:
 
 
 async def errors_of(api, query: str, variables: dict | None = None) -> list[dict]:
-    response = await api.post(query, variables, as_user="ada@acme.test")
+    response = await api.post(query, variables, as_user=ADA)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body.get("data") is None, body
@@ -78,7 +79,7 @@ async def test_first_beyond_a_hundred_is_refused(api):
     account_id = await acme_support_id(api)
     query = "query($id: ID!) { account(id: $id) { invoices(first: 100000) { edges { cursor } } } }"
 
-    response = await api.post(query, {"id": account_id}, as_user="ada@acme.test")
+    response = await api.post(query, {"id": account_id}, as_user=ADA)
 
     assert response.status_code == 200
     [error] = response.json()["errors"]

@@ -6,6 +6,7 @@ from graphql import get_introspection_query
 
 from services.settings import ConfigError, Settings
 from tests.support.api import ApiFactory
+from tests.support.people import ADA
 
 
 async def production(apis, **settings):
@@ -140,7 +141,7 @@ MISSPELT = [
 
 
 async def messages_of(api, query: str, variables: dict | None) -> str:
-    body = await api.gql(query, variables, as_user="ada@acme.test")
+    body = await api.gql(query, variables, as_user=ADA)
     assert body["errors"], body
     return " ".join(error["message"] for error in body["errors"])
 

@@ -7,13 +7,14 @@ import pytest
 
 from services.settings import RateLimits
 from tests.api.lookups import acme_omnichannel_id, globex_whatsapp_id
-from tests.api.operations import PREVIEW_COST, UPDATE_QUANTITY
+from tests.support.operations import PREVIEW_COST, UPDATE_QUANTITY
+from tests.support.people import ADA, GUS
 from tests.support.snapshot import snapshot
 
 SLOW_REFILL = RateLimits(burst=3, per_second=0.5)
 
 
-async def _preview(api, subscription_id: str, as_user: str = "ada@acme.test"):
+async def _preview(api, subscription_id: str, as_user: str = ADA):
     return await api.post(PREVIEW_COST, {"id": subscription_id, "quantity": 4}, as_user=as_user)
 
 
@@ -46,7 +47,7 @@ async def test_changes_have_their_own_bucket_and_a_refused_one_writes_nothing(ap
     refused = await api.post(
         UPDATE_QUANTITY,
         {"input": {"subscriptionId": subscription_id, "quantity": 7}},
-        as_user="ada@acme.test",
+        as_user=ADA,
     )
 
     assert refused.status_code == 429
@@ -60,7 +61,7 @@ async def test_one_user_over_the_limit_does_not_slow_another(apis):
     for _ in range(4):
         await _preview(api, acme)
 
-    assert (await _preview(api, globex, as_user="gus@globex.test")).status_code == 200
+    assert (await _preview(api, globex, as_user=GUS)).status_code == 200
 
 
 async def test_the_bucket_refills(apis):

@@ -4,9 +4,10 @@ import logging
 
 from services.auth import issue_token
 from tests.api.lookups import acme_omnichannel_id
-from tests.api.operations import PREVIEW_COST
 from tests.support.api import SECRET, ApiFactory
 from tests.support.logs import INSTANCE, operations, written
+from tests.support.operations import PREVIEW_COST
+from tests.support.people import MAX
 
 
 def operation_lines(caplog) -> list[dict]:
@@ -18,12 +19,8 @@ async def test_each_operation_logs_name_user_duration_outcome_and_request_id(api
     caplog.clear()
 
     with caplog.at_level(logging.INFO, logger="octopods.requests"):
-        ok = await api.post(
-            PREVIEW_COST, {"id": subscription_id, "quantity": 5}, as_user="max@acme.test"
-        )
-        refused = await api.post(
-            PREVIEW_COST, {"id": subscription_id, "quantity": 99}, as_user="max@acme.test"
-        )
+        ok = await api.post(PREVIEW_COST, {"id": subscription_id, "quantity": 5}, as_user=MAX)
+        refused = await api.post(PREVIEW_COST, {"id": subscription_id, "quantity": 99}, as_user=MAX)
         anonymous = await api.post("query Clock { now }", as_user=None)
 
     lines = operation_lines(caplog)

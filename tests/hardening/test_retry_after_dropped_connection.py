@@ -9,8 +9,9 @@ import uvicorn
 from server.app import create_app
 from services.settings import Settings, parse_instant
 from tests.api.lookups import acme_omnichannel_id
-from tests.api.operations import UPDATE_QUANTITY
 from tests.support.api import SECRET
+from tests.support.operations import UPDATE_QUANTITY
+from tests.support.people import ADA
 from tests.support.snapshot import count
 
 
@@ -44,7 +45,7 @@ async def send_and_hang_up(port: int, body: bytes, token: str) -> None:
 
 async def test_the_retry_finds_the_first_attempt_done_once(api, db, database_url):
     subscription_id = await acme_omnichannel_id(api)
-    token = await api.token("ada@acme.test")
+    token = await api.token(ADA)
     variables = {
         "input": {"subscriptionId": subscription_id, "quantity": 5, "idempotencyKey": "flaky-4g"}
     }

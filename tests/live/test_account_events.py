@@ -7,13 +7,17 @@ import time
 import httpx
 
 from services.permissions import Role
-from tests.api.channel_operations import CONNECT_CHANNEL, DISCONNECT_CHANNEL
-from tests.api.more_operations import MEMBERSHIPS
-from tests.api.operations import ADVANCE_CLOCK, SUBSCRIBE_PRODUCT, UPDATE_QUANTITY
 from tests.support.factories import set_role
 from tests.support.live import ACCOUNT_EVENTS, LiveClient
-
-ADA, MAX, GUS = "ada@acme.test", "max@acme.test", "gus@globex.test"
+from tests.support.operations import (
+    ADVANCE_CLOCK,
+    CONNECT_CHANNEL,
+    DISCONNECT_CHANNEL,
+    MEMBERSHIPS,
+    SUBSCRIBE_PRODUCT,
+    UPDATE_QUANTITY,
+)
+from tests.support.people import ADA, GUS, MAX
 
 
 class Client:

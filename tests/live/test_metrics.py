@@ -5,9 +5,9 @@ import asyncio
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.api.operations import UPDATE_QUANTITY
 from tests.live.test_account_events import ADA, acme_setup
 from tests.support.live import LiveClient
+from tests.support.operations import UPDATE_QUANTITY
 
 
 async def samples(server) -> dict[tuple, float]:

@@ -21,11 +21,11 @@ from sqlmodel import select
 from services.auth import issue_token
 from services.catalog import PlanCode
 from services.persistence.tables import SubscriptionChange, User
-from tests.api.operations import UPDATE_QUANTITY
 from tests.live.test_account_events import Client
 from tests.support.api import SECRET
 from tests.support.factories import account_with_admin, trialing_subscription
 from tests.support.live import LiveClient
+from tests.support.operations import UPDATE_QUANTITY
 
 pytestmark = pytest.mark.soak
 

@@ -7,8 +7,8 @@ import re
 
 from schema import manifest
 from tests.support.live import ACCOUNT_EVENTS, LiveClient
+from tests.support.people import ADA
 
-ADA = "ada@acme.test"
 NAMED = re.compile(r"^(?:query|mutation|subscription) (\w+)", re.MULTILINE)
 FILES = {NAMED.search(text)[1]: key for key, text in manifest.operation_files().items()}
 

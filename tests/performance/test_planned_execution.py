@@ -1,19 +1,13 @@
 """Planned execution answers exactly as the generic executor does, byte for byte."""
 
 import logging
-from pathlib import Path
 
 import pytest
 
 from tests.api.lookups import acme_omnichannel_id, acme_support_id, globex_whatsapp_id
 from tests.support.logs import operations
-
-OPERATIONS = Path(__file__).resolve().parents[2] / "operations"
-
-
-def operation(name: str) -> str:
-    return (OPERATIONS / f"{name}.graphql").read_text()
-
+from tests.support.operations import client_operation
+from tests.support.people import ADA, GUS, MAX
 
 PLAN_AND_PRICES = """
 query Catalog { plans { __typename code name unitLabel three: monthlyCost(quantity: 3) { amount }
@@ -31,9 +25,9 @@ async def cases(api) -> list[tuple[str, str, dict | None, str | None]]:
     acme = await acme_support_id(api)
     omnichannel = await acme_omnichannel_id(api)
     whatsapp = await globex_whatsapp_id(api)
-    dashboard, preview = operation("Dashboard"), operation("PreviewCost")
-    invoices, history = operation("Invoices"), operation("SubscriptionHistory")
-    ada, max_, gus = "ada@acme.test", "max@acme.test", "gus@globex.test"
+    dashboard, preview = client_operation("Dashboard"), client_operation("PreviewCost")
+    invoices, history = client_operation("Invoices"), client_operation("SubscriptionHistory")
+    ada, max_, gus = ADA, MAX, GUS
     return [
         ("dashboard of an admin", dashboard, {"invoicesFirst": 10}, ada),
         ("dashboard of a member", dashboard, None, max_),
@@ -67,7 +61,7 @@ async def test_every_case_answers_the_same_on_both_paths(both, caplog):
     planned, generic = both
     # A change first, so the upcoming invoice holds a proration line.
     omnichannel = await acme_omnichannel_id(planned)
-    change = operation("UpdateQuantity")
+    change = client_operation("UpdateQuantity")
     await planned.data(change, {"input": {"subscriptionId": omnichannel, "quantity": 5}})
 
     served = {}
@@ -93,6 +87,6 @@ def test_the_dashboard_queries_are_planned():
 
     schema = build_schema(test_clock=False)
     for name in ("Dashboard", "PreviewCost", "Invoices"):
-        assert plan_operation(schema, parse(operation(name)), None) is not None, name
+        assert plan_operation(schema, parse(client_operation(name)), None) is not None, name
     # A field behind an admin-only permission stays on the generic path.
-    assert plan_operation(schema, parse(operation("SubscriptionHistory")), None) is None
+    assert plan_operation(schema, parse(client_operation("SubscriptionHistory")), None) is None

@@ -1,21 +1,20 @@
 """The SQL an operation costs is fixed, whatever the amount of data behind it."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from services.billing.run import run_billing
 from tests.support.factories import busy_admin
+from tests.support.operations import client_operation
 from tests.support.statements import statements
 
-OPERATIONS = Path(__file__).resolve().parents[2] / "operations"
-DASHBOARD = (OPERATIONS / "Dashboard.graphql").read_text()
-PREVIEW_COST = (OPERATIONS / "PreviewCost.graphql").read_text()
-UPDATE_QUANTITY = (OPERATIONS / "UpdateQuantity.graphql").read_text()
-INVOICE_PRINT = (OPERATIONS / "InvoicePrint.graphql").read_text()
-SUBSCRIPTION_CHANNELS = (OPERATIONS / "SubscriptionChannels.graphql").read_text()
-CONNECT_CHANNEL = (OPERATIONS / "ConnectChannel.graphql").read_text()
+DASHBOARD = client_operation("Dashboard")
+PREVIEW_COST = client_operation("PreviewCost")
+UPDATE_QUANTITY = client_operation("UpdateQuantity")
+INVOICE_PRINT = client_operation("InvoicePrint")
+SUBSCRIPTION_CHANNELS = client_operation("SubscriptionChannels")
+CONNECT_CHANNEL = client_operation("ConnectChannel")
 OWNER = "olga@busy.test"
 SUBSCRIBED = datetime(2025, 1, 1, 9, tzinfo=UTC)
 

@@ -8,8 +8,7 @@ import pytest
 
 from schema import manifest
 from tests.api.lookups import acme_omnichannel_id
-
-ADA = "ada@acme.test"
+from tests.support.people import ADA
 
 
 def by_name(name: str) -> tuple[str, str]:

@@ -1,7 +1,6 @@
 """SPEC §3–4 without a database: what each boundary invoices, the upcoming invoice, and
 the cost preview (pure functions of a subscription loaded in memory)."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -21,6 +20,8 @@ from services.permissions import Role, Viewer
 from services.persistence.tables import Subscription
 from services.quotes import quote_key
 from services.subscriptions import preview_cost, upcoming_invoice
+from tests.support.people import ADA, GUS, MAX
+from tests.support.time import utc
 
 QUOTE_KEY = quote_key("a secret for the tests of the rules")
 
@@ -28,13 +29,9 @@ OMNICHANNEL = plan_for(PlanCode.OMNICHANNEL)  # monthly: 3 → 127, 4 → 166, 5
 WHATSAPP = plan_for(PlanCode.WHATSAPP_BUSINESS)  # 29 per number
 
 ACCOUNT_ID = 10
-ADMIN = Viewer(1, "ada@acme.test", "Ada", {ACCOUNT_ID: Role.ADMIN})
-MEMBER = Viewer(2, "max@acme.test", "Max", {ACCOUNT_ID: Role.MEMBER})
-STRANGER = Viewer(3, "gus@globex.test", "Gus", {99: Role.ADMIN})
-
-
-def utc(year: int, month: int, day: int, *rest: int) -> datetime:
-    return datetime(year, month, day, *rest, tzinfo=UTC)
+ADMIN = Viewer(1, ADA, "Ada", {ACCOUNT_ID: Role.ADMIN})
+MEMBER = Viewer(2, MAX, "Max", {ACCOUNT_ID: Role.MEMBER})
+STRANGER = Viewer(3, GUS, "Gus", {99: Role.ADMIN})
 
 
 def omnichannel_in_november(quantity: int = 3) -> Subscription:

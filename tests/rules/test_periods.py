@@ -7,11 +7,7 @@ import pytest
 
 from services.billing.cycle import BillingState, SubscriptionStatus, cross_boundary
 from services.billing.periods import days_between, midnight, period_end, trial_ends_at
-
-
-def utc(year: int, month: int, day: int, *rest: int) -> datetime:
-    return datetime(year, month, day, *rest, tzinfo=UTC)
-
+from tests.support.time import utc
 
 # --- trial end -------------------------------------------------------------------------
 

@@ -26,13 +26,14 @@ from services.permissions import Role, Viewer
 from services.persistence.tables import Subscription
 from services.quotes import quote_key
 from services.subscriptions import preview_cost
+from tests.support.people import ADA
 
 QUOTE_KEY = quote_key("a secret for the tests of the rules")
 
 BOUNDED = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 
 ACCOUNT_ID = 10
-ADMIN = Viewer(1, "ada@acme.test", "Ada", {ACCOUNT_ID: Role.ADMIN})
+ADMIN = Viewer(1, ADA, "Ada", {ACCOUNT_ID: Role.ADMIN})
 HALF_CENT = Fraction(1, 200)
 
 

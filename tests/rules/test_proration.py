@@ -1,7 +1,7 @@
 """SPEC §3: a change while ACTIVE is prorated for the days left, the change day counting."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,15 +9,12 @@ import pytest
 from services.billing.cycle import BillingState, SubscriptionStatus
 from services.billing.proration import price_change, prorate
 from services.catalog import PlanCode, plan_for
+from tests.support.time import utc
 
 OMNICHANNEL = plan_for(PlanCode.OMNICHANNEL)  # monthly: 1 → 49, 3 → 127, 4 → 166, 5 → 205
 WHATSAPP = plan_for(PlanCode.WHATSAPP_BUSINESS)  # 29 per number
 INSTAGRAM = plan_for(PlanCode.INSTAGRAM)  # 19 per account
 SLACK = plan_for(PlanCode.SLACK)  # 19 per workspace
-
-
-def utc(year: int, month: int, day: int, *rest: int) -> datetime:
-    return datetime(year, month, day, *rest, tzinfo=UTC)
 
 
 def active(quantity: int, start: datetime, end: datetime) -> BillingState:

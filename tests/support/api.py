@@ -12,6 +12,7 @@ from services.demo import seed as seed_demo_data
 from services.persistence.database import Database
 from services.persistence.tables import User
 from services.settings import Settings, parse_instant
+from tests.support.people import ADA
 
 SECRET = "test-secret-of-at-least-32-bytes-for-hs256"
 
@@ -44,7 +45,7 @@ class Api:
         return await self.client.post("/graphql", json=body, headers=headers)
 
     async def gql(
-        self, query: str, variables: dict | None = None, *, as_user: str | None = "ada@acme.test"
+        self, query: str, variables: dict | None = None, *, as_user: str | None = ADA
     ) -> dict:
         """The JSON body of a GraphQL request that must answer 200."""
         response = await self.post(query, variables, as_user=as_user)
@@ -52,7 +53,7 @@ class Api:
         return response.json()
 
     async def data(
-        self, query: str, variables: dict | None = None, *, as_user: str | None = "ada@acme.test"
+        self, query: str, variables: dict | None = None, *, as_user: str | None = ADA
     ) -> dict:
         """The `data` of a request that must succeed without errors."""
         body = await self.gql(query, variables, as_user=as_user)

@@ -6,12 +6,13 @@ import jwt
 
 from tests.support.api import SECRET
 from tests.support.factories import account_with_admin
+from tests.support.people import ADA, GUS, MAX
 
 VIEWER = "{ viewer { email } }"
 
 
 async def test_a_demo_user_gets_a_token_that_signs_them_in(api):
-    answer = await api.client.post("/dev/token", json={"email": "max@acme.test"})
+    answer = await api.client.post("/dev/token", json={"email": MAX})
 
     assert answer.status_code == 200
     assert answer.headers["cache-control"] == "no-store"
@@ -21,7 +22,7 @@ async def test_a_demo_user_gets_a_token_that_signs_them_in(api):
     viewer = await api.client.post(
         "/graphql", json={"query": VIEWER}, headers={"Authorization": f"Bearer {token}"}
     )
-    assert viewer.json() == {"data": {"viewer": {"email": "max@acme.test"}}}
+    assert viewer.json() == {"data": {"viewer": {"email": MAX}}}
 
 
 async def test_the_demo_users_are_listed_for_the_sign_in_buttons(api):
@@ -29,9 +30,9 @@ async def test_the_demo_users_are_listed_for_the_sign_in_buttons(api):
 
     assert answer.json() == {
         "users": [
-            {"email": "ada@acme.test", "name": "Ada Lovelace"},
-            {"email": "max@acme.test", "name": "Max Planck"},
-            {"email": "gus@globex.test", "name": "Gus Grissom"},
+            {"email": ADA, "name": "Ada Lovelace"},
+            {"email": MAX, "name": "Max Planck"},
+            {"email": GUS, "name": "Gus Grissom"},
         ]
     }
 
@@ -43,7 +44,7 @@ async def test_nobody_else_gets_one(api, db):
         answer = await api.client.post("/dev/token", json=body)
         assert answer.status_code == 404, body
         assert "token" not in answer.json()
-    form = await api.client.post("/dev/token", data={"email": "ada@acme.test"})
+    form = await api.client.post("/dev/token", data={"email": ADA})
     assert form.status_code == 415
     garbled = await api.client.post(
         "/dev/token", content=b"{", headers={"content-type": "application/json"}
@@ -55,7 +56,7 @@ async def test_before_the_seed_there_is_no_one_to_be(apis):
     api = await apis.start(seed=False)
 
     assert (await api.client.get("/dev/users")).json() == {"users": []}
-    answer = await api.client.post("/dev/token", json={"email": "ada@acme.test"})
+    answer = await api.client.post("/dev/token", json={"email": ADA})
     assert answer.status_code == 404
     assert "octopods seed" in answer.json()["error"]
 
@@ -63,5 +64,5 @@ async def test_before_the_seed_there_is_no_one_to_be(apis):
 async def test_production_has_no_such_addresses(apis):
     api = await apis.start(clock=None, seed=True, env="production")
 
-    assert (await api.client.post("/dev/token", json={"email": "ada@acme.test"})).status_code == 404
+    assert (await api.client.post("/dev/token", json={"email": ADA})).status_code == 404
     assert (await api.client.get("/dev/users")).status_code == 404

@@ -4,6 +4,7 @@ import pytest
 
 from server.web import DEFAULT_DIST, startup_lines, web_page
 from services.settings import Settings
+from tests.support.people import ADA
 
 INDEX = '<!doctype html><title>Billing</title><script type="module" src="/assets/main-1a2b.js">'
 
@@ -87,11 +88,11 @@ def test_the_start_up_log_names_the_addresses_and_in_development_the_demo_users(
     assert "not built" in lines
     assert "make web" in lines
     assert "http://127.0.0.1:8000/graphql" in lines
-    assert "ada@acme.test" in lines
+    assert ADA in lines
 
     production = Settings(env="production", jwt_secret="p" * 40, web_dist=str(tmp_path))
     lines = "\n".join(startup_lines(production, web_page(production), "127.0.0.1", 80))
-    assert "ada@acme.test" not in lines
+    assert ADA not in lines
 
 
 @pytest.mark.skipif(not (DEFAULT_DIST / "index.html").is_file(), reason="the page is not built")
