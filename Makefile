@@ -5,8 +5,10 @@ NPM ?= npm
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PIP_TOOLS := pip-tools==7.6.2
 
 # The page is rebuilt when any of these is newer than web/dist/index.html.
 WEB_SOURCES := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null) \
@@ -16,15 +18,31 @@ NODE_OK := $(shell node -e 'process.exit(+process.versions.node.split(".")[0] < 
 NO_NODE := The page needs Node.js 20 or newer and npm (https://nodejs.org/ or your system's \
 	packages), then run: make web. The API serves without it.
 
-.PHONY: install web web-if-possible manifest run test soak lint format schema bench clean
+.PHONY: install lock web web-if-possible manifest run test soak lint format schema bench clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package comes from the lock, each checked against its hashes, so every machine runs
+# what the tests ran; the project goes on top with no dependencies of its own and no build
+# isolation (setuptools is in the lock too). pip check fails when pyproject.toml names a
+# package the lock lacks: then run make lock.
+$(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# Rewrites the lock from pyproject.toml, keeping every pin it already has. To move one
+# dependency: make lock UPGRADE="--upgrade-package strawberry-graphql"; all of them:
+# make lock UPGRADE=--upgrade. Then make install and the whole suite (README, "Upgrading").
+# pip-tools goes into .venv for this only; the lock does not hold it.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet $(PIP_TOOLS)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+		--extra dev --strip-extras --allow-unsafe --build-deps-for editable \
+		--no-emit-find-links --no-emit-index-url $(UPGRADE) -o $(LOCK) pyproject.toml
 
 web:
 ifeq ($(NODE_OK),yes)
