@@ -35,7 +35,7 @@ $(STAMP): $(LOCK) pyproject.toml
 
 # Rewrites the lock from pyproject.toml, keeping every pin it already has. To move one
 # dependency: make lock UPGRADE="--upgrade-package strawberry-graphql"; all of them:
-# make lock UPGRADE=--upgrade. Then make install and the whole suite (README, "Upgrading").
+# make lock UPGRADE=--upgrade. Then make install and the whole suite (README, "Installing").
 # pip-tools goes into .venv for this only; the lock does not hold it.
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -421,5 +421,5 @@ def test_the_installed_library_is_the_locked_one(name):
     assert metadata.version(name) == pinned_version(name), (
         f"{name} {metadata.version(name)} is installed, {LOCK.name} pins "
         f"{pinned_version(name)}: the internals above were checked at the pin. Run "
-        "`make lock` (README, Upgrading), read this file's failures, then the whole suite."
+        "`make lock` (README, Installing), read this file's failures, then the whole suite."
     )
