@@ -2,7 +2,9 @@
 
 Writers take the lock that matters before they read what they will change: a row lock
 (SELECT … FOR UPDATE) on PostgreSQL, and on SQLite, which has no row locks,
-BEGIN IMMEDIATE, which takes the database's write lock at the start.
+BEGIN IMMEDIATE, which takes the database's write lock at the start. SQLite writers of
+one process first queue in it (services.persistence.write_queue), in the order they came,
+so that only one of them at a time waits on SQLite's lock.
 
 When the database cannot answer (down, restarting, full, a lock or statement past its
 timeout) the error is one `is_unavailable` recognises: the request can be tried again
@@ -11,7 +13,7 @@ later, and nothing of a transaction that did not commit was written.
 
 import hashlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import make_url
@@ -20,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.events import pending
 from services.persistence.notify import Broadcaster, PostgresListener, notify
+from services.persistence.write_queue import WriteQueue
 from services.settings import DatabaseLimits
 
 _WRITE = "octopods_write"
@@ -142,6 +145,9 @@ class Database:
         elif self.engine.dialect.driver == "asyncpg":
             _drop_closed_connections(self.engine)
         self._writer = self.engine.execution_options(**{_WRITE: True})
+        # PostgreSQL's row locks let writers to different accounts run at once; SQLite
+        # has one write lock for the whole database, so its writers queue for it here.
+        self.writers = WriteQueue(limits.lock_timeout) if self.is_sqlite else None
         # Live events of committed transactions, for this process's subscribers.
         self.events = Broadcaster()
         self._listener: PostgresListener | None = None
@@ -175,7 +181,7 @@ class Database:
         session = AsyncSession(self._writer, expire_on_commit=False)
         committing = False
         try:
-            async with session, session.begin():
+            async with self._turn(), session, session.begin():
                 yield session
                 events = pending(session)
                 if events and not self.is_sqlite:
@@ -187,6 +193,10 @@ class Database:
             raise
         if events and self.is_sqlite:
             self.events.deliver(events)
+
+    def _turn(self):
+        """This writer's turn in the process's queue (SQLite), or nothing to wait for."""
+        return self.writers.turn() if self.writers is not None else nullcontext()
 
     async def listen(self) -> None:
         """Receive the events every instance commits (PostgreSQL); SQLite needs nothing."""
