@@ -124,7 +124,7 @@ async def test_planned_generic_and_fallback_queries(api):
     assert moved(before, after, executions, operation="SubscriptionHistory", path="generic") == 1
     assert moved(before, after, executions, operation="PreviewCost", path="generic") == 1
     fallbacks = "octopods_graphql_planned_fallbacks_total"
-    assert moved(before, after, fallbacks, operation="PreviewCost") == 1
+    assert moved(before, after, fallbacks, operation="PreviewCost", reason="refusal") == 1
 
 
 async def test_a_change_and_its_replay(api):
