@@ -21,7 +21,8 @@ class OperationFacts:
     """What the schema's extensions learn about the operation running now."""
 
     planned: bool = False  # answered on a plan (schema/planned.py)
-    fell_back: bool = False  # had a plan, and the generic executor answered instead
+    # Had a plan, and the generic executor answered instead: why (schema/planned.py).
+    fallback: str | None = None
     trusted: Any = None  # the manifest's TrustedDocument (schema/trusted.py), if it is one
 
 
@@ -70,7 +71,7 @@ class OperationLog(SchemaExtension):
             outcome,
             seconds,
             planned=facts.planned,
-            fell_back=facts.fell_back,
+            fallback=facts.fallback,
         )
         log.info(
             "graphql %s %s: %s",

@@ -10,13 +10,18 @@ skips graphql-core's per-field bookkeeping (about 40% of a request).
 
 Anything the plan does not foresee (an exception, a null where the schema promises a
 value, a variable that does not coerce) falls back to the generic executor, which then
-answers with the errors exactly as it would have. Mutations always take the generic
-path. `tests/performance/test_planned_execution.py` holds the two paths to identical
-results; OCTOPODS_PLANNED_EXECUTION=0 turns the plan off.
+answers with the errors exactly as it would have. Before it starts, the plan's work
+still under way (siblings of the field that failed) is cancelled and awaited, so no
+field runs twice at once; each fallback is logged (octopods.planned, WARNING for a
+failure of ours) and counted by reason. Mutations always take the generic path.
+Every test of the app runs on both paths, and on the planned one each query's answer
+and log lines are held to a generic twin's (tests/support/api.py);
+OCTOPODS_PLANNED_EXECUTION=0 turns the plan off.
 """
 
 import asyncio
 import inspect
+import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +44,9 @@ from strawberry.permission import BasePermission, PermissionExtension
 
 from schema.operation_log import current_operation
 from schema.parsing import CACHED_LENGTH
+from services.errors import DomainError
+
+log = logging.getLogger("octopods.planned")
 
 
 class Unplannable(Exception):
@@ -47,6 +55,34 @@ class Unplannable(Exception):
 
 class Fallback(Exception):
     """The plan met something it does not handle at run time: use the generic executor."""
+
+    def __init__(self, key: str, reason: str = "null"):
+        super().__init__(key)
+        self.reason = reason  # "null" where the schema promises a value, or "permission"
+
+
+def _reason(error: Exception) -> str:
+    """Why the plan gave up, as a bounded label: a fallback's own reason, "refusal" (the
+    request's fault, which the generic executor reports), or "error" (a failure)."""
+    if isinstance(error, Fallback):
+        return error.reason
+    return "refusal" if isinstance(error, DomainError) else "error"
+
+
+def _first(error: BaseException) -> BaseException:
+    """The failure itself, out of the task groups it went up through."""
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error
+
+
+async def _together(awaitables) -> list:
+    """Their results, run concurrently. The first failure cancels the others and waits
+    for them to end before it goes up: nothing of the plan still runs once the generic
+    executor starts over."""
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(awaitable) for awaitable in awaitables]
+    return [task.result() for task in tasks]
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +328,7 @@ class Execution:
         arguments = self._arguments(f)
         for permission in f.permissions:
             if not await permission.has_permission(source, self.info, **arguments):
-                raise Fallback(f.key)  # the generic path reports the refusal
+                raise Fallback(f.key, "permission")  # the generic path reports it
         value = f.resolve(source, self.info, arguments)
         if f.is_async:
             value = await value
@@ -303,8 +339,7 @@ class Execution:
                 raise Fallback(f.key)
             return None
         if f.is_list:
-            items = await asyncio.gather(*(self._async_item(f, item) for item in value))
-            return list(items)
+            return await _together(self._async_item(f, item) for item in value)
         return await self.async_object(f.selection, value)
 
     async def _async_item(self, f: Field, value: Any) -> Any:
@@ -328,7 +363,7 @@ class Execution:
         if len(waiting) == 1:
             result[waiting[0].key] = await self._async_value(waiting[0], source)
         elif waiting:
-            values = await asyncio.gather(*(self._async_value(f, source) for f in waiting))
+            values = await _together(self._async_value(f, source) for f in waiting)
             for f, value in zip(waiting, values, strict=True):
                 result[f.key] = value
         return result
@@ -343,15 +378,25 @@ class PlannedExecution(SchemaExtension):
             facts = current_operation()
             selection = facts.trusted.plan if facts.trusted is not None else plan_of(context)
             if selection is not None:
-                data = await self._run(selection)
-                if data is not None:
-                    context.result = ExecutionResult(data=data)
+                try:
+                    context.result = ExecutionResult(data=await self._run(selection))
                     facts.planned = True
-                else:
-                    facts.fell_back = True
+                except Exception as error:  # noqa: BLE001 - the generic executor answers
+                    facts.fallback = self._fell_back(_first(error))
         yield
 
-    async def _run(self, selection: Selection) -> dict | None:
+    def _fell_back(self, error: BaseException) -> str:
+        reason = "variables" if isinstance(error, _Variables) else _reason(error)
+        name = self.execution_context.operation_name
+        facts = {"event": "planned_fallback", "operation": name, "reason": reason}
+        failed = reason in ("error", "null")  # ours, where a refusal is the request's
+        if failed:
+            facts["error"] = f"{type(error).__name__}: {error}"[:300]
+        level = logging.WARNING if failed else logging.INFO
+        log.log(level, "planned query %s fell back: %s", name, reason, extra=facts)
+        return reason
+
+    async def _run(self, selection: Selection) -> dict:
         context = self.execution_context
         operation: OperationDefinitionNode = get_operation_ast(
             context.graphql_document, context.operation_name
@@ -360,9 +405,10 @@ class PlannedExecution(SchemaExtension):
             context.schema._schema, operation.variable_definitions or (), context.variables or {}
         )
         if isinstance(variables, list):  # errors: let the generic path report them
-            return None
+            raise _Variables()
         execution = Execution(PlannedInfo(context.context), variables)
-        try:
-            return await execution.async_object(selection, context.root_value)
-        except Exception:  # noqa: BLE001 - the generic executor answers instead
-            return None
+        return await execution.async_object(selection, context.root_value)
+
+
+class _Variables(Exception):
+    """The variables do not coerce: the generic executor says how."""

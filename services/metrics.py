@@ -55,8 +55,8 @@ EXECUTIONS = Counter(
 FALLBACKS = Counter(
     "octopods_graphql_planned_fallbacks",
     "Planned queries that met something the plan does not handle: the generic executor "
-    "answered them",
-    ["operation"],
+    "answered them. Reason: variables, null, permission, refusal or error (a failure)",
+    ["operation", "reason"],
     registry=REGISTRY,
 )
 POOL_WAITS = Counter(
@@ -97,15 +97,21 @@ EVENTS_SENT = Counter(
 
 
 def operation_answered(
-    name: str, kind: str, outcome: str, seconds: float, *, planned: bool, fell_back: bool
+    name: str,
+    kind: str,
+    outcome: str,
+    seconds: float,
+    *,
+    planned: bool,
+    fallback: str | None = None,
 ) -> None:
     OPERATIONS.labels(name, kind, outcome).inc()
     if kind in ("query", "mutation"):
         OPERATION_SECONDS.labels(name, outcome).observe(seconds)
     if kind == "query":
         EXECUTIONS.labels(name, "planned" if planned else "generic").inc()
-    if fell_back:
-        FALLBACKS.labels(name).inc()
+    if fallback is not None:
+        FALLBACKS.labels(name, fallback).inc()
 
 
 class BillingRun:

@@ -3,6 +3,12 @@
 PostgreSQL comes from OCTOPODS_TEST_POSTGRES_URL (default: the local server). Where it
 is unreachable its tests are skipped, unless OCTOPODS_TEST_REQUIRE_POSTGRES=1 (CI),
 which makes that a failure. The suite owns that database: it resets its schema.
+
+Every test that starts the app (`apis`, `api`) runs on both execution paths as well:
+`planned` (schema/planned.py, with a generic twin that must answer every query the
+same: tests/support/api.py) and `generic`. `@pytest.mark.execution_path("planned")`
+pins a test to the paths it names; `@pytest.mark.no_twin` leaves the twin out where
+its requests would be seen (the process's metrics).
 """
 
 import asyncio
@@ -13,7 +19,7 @@ import sqlalchemy as sa
 
 from migrations.apply import upgrade
 from services.persistence.database import Database
-from tests.support.api import ApiFactory
+from tests.support.api import PATHS, ApiFactory
 from tests.support.snapshot import clean
 
 POSTGRES_URL = os.environ.get(
@@ -66,10 +72,23 @@ async def db(database_url):
     await database.dispose()
 
 
+def pytest_generate_tests(metafunc):
+    if "execution_path" in metafunc.fixturenames:
+        pinned = metafunc.definition.get_closest_marker("execution_path")
+        paths = pinned.args if pinned else PATHS
+        metafunc.parametrize("execution_path", paths, indirect=True)
+
+
 @pytest.fixture
-async def apis(db, database_url):
+def execution_path(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def apis(db, database_url, execution_path, request):
     """Start servers on the test's database: `await apis.start(clock=..., seed=True)`."""
-    factory = ApiFactory(db, database_url)
+    twins = request.node.get_closest_marker("no_twin") is None
+    factory = ApiFactory(db, database_url, execution_path, twins=twins)
     yield factory
     await factory.close()
 

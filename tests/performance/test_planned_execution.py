@@ -50,6 +50,10 @@ async def cases(api) -> list[tuple[str, str, dict | None, str | None]]:
     ]
 
 
+# It starts each path itself.
+pytestmark = pytest.mark.execution_path("planned")
+
+
 @pytest.fixture
 async def both(apis):
     planned = await apis.start(seed=True)
