@@ -72,6 +72,8 @@ class OperationLog(SchemaExtension):
             planned=facts.planned,
             fell_back=facts.fell_back,
         )
+        if not log.isEnabledFor(logging.INFO):
+            return  # the line's fields cost a little on every request: only when kept
         log.info(
             "graphql %s %s: %s",
             operation_type,
