@@ -19,7 +19,7 @@ import httpx
 
 from bench.floors import same_sql_app
 from bench.rows import Row, update_variables
-from bench.servers import Server, post
+from bench.servers import Server, environment, post
 from server.app import create_app
 from services.persistence.statements import statements
 from services.settings import Settings
@@ -73,9 +73,8 @@ async def same_sql(url: str, secret: str, rows: list[Row], tokens: dict[str, str
             found.append((path_of(row), body, tokens[row.email]))
         return found
 
-    settings = Settings(
-        database_url=url, jwt_secret=secret, billing_interval_seconds=0, log_level="WARNING"
-    )
+    # The measured server's settings (bench.servers.environment), rate limits off.
+    settings = Settings.from_env(environment(url, secret))
     real = await _statements_of(
         create_app(settings), lambda app: app.state.db.engine, requests(lambda row: "/graphql", 0)
     )
