@@ -29,10 +29,12 @@ from services.billing.proration import price_change
 from services.catalog import plan_for
 from services.changes import Changed, QuantityChanged
 from services.errors import NotSignedIn, Reason, Refused, Subject, not_found
+from services.events import AccountEvent, EventKind
 from services.idempotency import IdempotentRequest, Operation
 from services.money import CURRENCY, format_usd
 from services.permissions import Role, Viewer, require_admin
 from services.persistence.database import Database
+from services.persistence.notify import CHANNEL
 from services.persistence.records import (
     InvoiceLineRecord,
     SubscriptionRecord,
@@ -358,6 +360,17 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                     .where(KEYS.c.user_id == key.user_id, KEYS.c.key == key.key)
                     .values(outcome=json.dumps(outcome.to_json()))
                 )
+            if not db.is_sqlite:
+                # Database.transaction's last statement (services.persistence.notify):
+                # the change goes out to every instance with the commit.
+                event = AccountEvent(
+                    EventKind.QUANTITY_CHANGED,
+                    subscription.account_id,
+                    now,
+                    subscription_id=subscription.id,
+                )
+                payload = json.dumps([event.to_json()], separators=(",", ":"))
+                await connection.execute(sa.select(sa.func.pg_notify(CHANNEL, payload)))
     except Refused as error:
         return _refused(error)
     upcoming = upcoming_invoice(changed.subscription, changed.pending.lines, now)
