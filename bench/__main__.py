@@ -22,6 +22,7 @@ from bench.environment import RESULTS, TARGETS, WORK, free_port
 from bench.rows import Row, rows_for
 
 VARIANTS = report.VARIANTS
+ON_SERVER = ("graphql", "by documentId", "stock")  # the rest are floors, on their own path
 
 
 def arguments() -> argparse.Namespace:
@@ -101,9 +102,14 @@ class Run:
     def measure(
         self, row: Row, variant: str, server: servers.Server, seconds: int
     ) -> load.Measurement:
-        path = "/graphql" if variant == "graphql" else row.floor_path
+        path = "/graphql" if variant in ON_SERVER else row.floor_path
         # A fresh script per run: updateQuantity's idempotency keys carry its nonce.
-        script = load.write_script(row, self.tokens[row.email], f"{self.target.name}-{row.name}")
+        script = load.write_script(
+            row,
+            self.tokens[row.email],
+            f"{self.target.name}-{row.name}",
+            by_id=variant == "by documentId",
+        )
         settings = load.Load(seconds, self.args.connections, self.args.threads)
         measured = load.run(self.wrk, server, path, script, settings)
         if row.writes:
@@ -123,27 +129,37 @@ class Run:
     def run(self) -> str:
         counts = self.prepare()
         real = servers.real_server(self.env, free_port())
+        stock = servers.real_server(self.env, free_port(), planned=False)
         sql = servers.floor("sql", self.env, free_port())
         recorded_path = WORK / f"recorded-{self.target.name}.json"
         raw = servers.floor("bytes", self.env, free_port(), recorded_path)
-        variants = {"graphql": real, "same-SQL floor": sql, "same-bytes floor": raw}
+        variants = {
+            "graphql": real,
+            "by documentId": real,
+            "stock": stock,
+            "same-SQL floor": sql,
+            "same-bytes floor": raw,
+        }
         try:
             self.revision = revision()
             real.start()
             recorded = checks.record(real, self.rows, self.tokens)
             recorded_path.write_text(json.dumps({p: b.decode() for p, b in recorded.items()}))
+            stock.start()
             sql.start()
             raw.start()
+            checks.same_answers(real, stock, self.rows, self.tokens, recorded)
             floors = {"same-SQL": sql, "same-bytes": raw}
             checks.same_json(floors, self.rows, self.tokens, recorded)
             self.undo_writes()
-            self.say("same JSON from the floors as from the server; warming up")
+            self.say("same JSON by documentId, from stock and from the floors; warming up")
             for variant, server in variants.items():
-                for row in self.rows:
+                for row in self.rows:  # by documentId warms the server up a second time
                     if self.args.warmup:
                         self.measure(row, variant, server, self.args.warmup)
             for number in range(self.args.rounds):
-                order = VARIANTS[number % 3 :] + VARIANTS[: number % 3]
+                turn = number % len(VARIANTS)
+                order = VARIANTS[turn:] + VARIANTS[:turn]
                 for row in self.rows:
                     for variant in order:
                         found = self.measure(row, variant, variants[variant], self.args.duration)
@@ -155,11 +171,13 @@ class Run:
                             f"  other CPU {found.other_cpu:.2f}"
                         )
         finally:
-            for server in variants.values():
+            for server in (real, stock, sql, raw):
                 server.stop()
         return self.table(counts, {row.name: len(recorded[row.floor_path]) for row in self.rows})
 
     def table(self, counts: dict[str, int], sizes: dict[str, int]) -> str:
+        """The table, after the floors' cpu/req of the latest earlier run (if any) is
+        read, and this run's is kept for the next one."""
         seeded, args = self.seeded, self.args
         title = (
             f"{self.target.title}: the GraphQL server against its floors"
@@ -185,7 +203,10 @@ class Run:
             f"load average at the end: {os.getloadavg()[0]:.2f} (1 min).",
         ]
         rows = [row.name for row in self.rows]
-        return report.table(title, settings, self.results, rows, notes)
+        kept = RESULTS / f"{self.target.name}-floors.json"
+        previous = json.loads(kept.read_text()) if kept.exists() else None
+        kept.write_text(json.dumps(report.floors_cpu(self.results, rows)))
+        return report.table(title, settings, self.results, rows, notes, previous)
 
 
 def main() -> None:

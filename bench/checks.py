@@ -1,9 +1,12 @@
 """Before measuring: the floors must do the real server's work, or the ratios mean nothing.
 
 same SQL:   each row's statements, caught with a `before_cursor_execute` listener
-            (tests.support.statements) on the real app and on the same-SQL floor, run
+            (services.persistence.statements) on the real app and on the same-SQL floor, run
             in-process on the bench database, must be the same text in the same order.
-same JSON:  over HTTP, against the processes that are then measured: the same-SQL
+same JSON:  over HTTP, against the processes that are then measured: the server asked
+            by `documentId` and the stock server (planned execution off) must answer
+            what the server answers by text (reads) or its shape (updateQuantity);
+            the same-SQL
             floor's response must equal the real server's after parsing (reads), or
             have its shape (updateQuantity, whose every answer differs), and the
             same-bytes floor must answer the recorded bytes.
@@ -16,10 +19,10 @@ import httpx
 
 from bench.floors import same_sql_app
 from bench.rows import Row, update_variables
-from bench.servers import Server, post
+from bench.servers import Server, environment, post
 from server.app import create_app
+from services.persistence.statements import statements
 from services.settings import Settings
-from tests.support.statements import statements
 
 
 class CheckFailed(SystemExit):
@@ -70,9 +73,8 @@ async def same_sql(url: str, secret: str, rows: list[Row], tokens: dict[str, str
             found.append((path_of(row), body, tokens[row.email]))
         return found
 
-    settings = Settings(
-        database_url=url, jwt_secret=secret, billing_interval_seconds=0, log_level="WARNING"
-    )
+    # The measured server's settings (bench.servers.environment), rate limits off.
+    settings = Settings.from_env(environment(url, secret))
     real = await _statements_of(
         create_app(settings), lambda app: app.state.db.engine, requests(lambda row: "/graphql", 0)
     )
@@ -92,6 +94,23 @@ async def same_sql(url: str, secret: str, rows: list[Row], tokens: dict[str, str
             )
             raise CheckFailed("\n".join(lines))
     return {row.name: len(sent) for row, sent in zip(rows, real, strict=True)}
+
+
+# A preview's quote holds the instant it was made: equal answers differ there alone.
+MADE_AT_ANSWER = ("quoteId", "quoteExpiresAt")
+
+
+def comparable(value):
+    """An answer without what depends on the instant it was made (a quote's id and
+    expiry): those only keep their shape."""
+    if isinstance(value, dict):
+        return {
+            key: shape(item) if key in MADE_AT_ANSWER else comparable(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [comparable(item) for item in value]
+    return value
 
 
 def shape(value):
@@ -134,9 +153,37 @@ def same_json(
             elif row.writes:
                 same = shape(json.loads(answer)) == shape(expected)
             else:
-                same = json.loads(answer) == expected
+                same = comparable(json.loads(answer)) == comparable(expected)
             if not same:
                 raise CheckFailed(
                     f"bench: the {kind} floor's {row.name} answer is not the server's:\n"
                     f"  server: {recorded[row.floor_path][:2000]!r}\n  floor:  {answer[:2000]!r}"
+                )
+
+
+def same_answers(
+    server: Server, stock: Server, rows: list[Row], tokens: dict[str, str], recorded: dict
+) -> None:
+    """By `documentId` and with planned execution off, the answers are the server's."""
+    for row in rows:
+        expected = json.loads(recorded[row.floor_path])
+        for number, (kind, target, by_id) in enumerate(
+            (("by documentId", server, True), ("stock", stock, False))
+        ):
+            variables = None
+            if row.writes:  # another subscription, to a quantity the data never holds
+                variables = update_variables(row.subscriptions[4 + number], 46 - number, kind)
+            status, answer = post(
+                target.url("/graphql"), row.body(variables, by_id=by_id), tokens[row.email]
+            )
+            found = json.loads(answer) if status == 200 else None
+            same = found is not None and (
+                shape(found) == shape(expected)
+                if row.writes
+                else comparable(found) == comparable(expected)
+            )
+            if not same:
+                raise CheckFailed(
+                    f"bench: {row.name} {kind} answered {status}, not the server's answer:\n"
+                    f"  server: {recorded[row.floor_path][:2000]!r}\n  {kind}: {answer[:2000]!r}"
                 )

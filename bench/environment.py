@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,7 +25,17 @@ SERVER_CPU = "0"
 WRK_CPU = "1"
 
 POSTGRES_ADMIN = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1"]
-POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/octopods_bench"
+
+
+def database_name(checkout: Path) -> str:
+    """The checkout's own database, so that two checkouts never drop each other's
+    schema: octopods_bench_<folder>, lower case, within PostgreSQL's 63 bytes."""
+    folder = re.sub(r"[^a-z0-9]+", "_", checkout.name.lower()).strip("_") or "checkout"
+    return f"octopods_bench_{folder}"[:63]
+
+
+POSTGRES_DATABASE = database_name(ROOT)
+POSTGRES_URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{POSTGRES_DATABASE}"
 SQLITE_URL = f"sqlite+aiosqlite:///{WORK / 'octopods-bench.db'}"
 
 
@@ -65,9 +76,10 @@ def check_cpus() -> None:
 
 
 def ensure_postgres_database() -> None:
-    """Create octopods_bench if missing. Only that database is ever touched: the test
-    suite owns `test` and may be running right now."""
-    query = "SELECT 1 FROM pg_database WHERE datname='octopods_bench'"
+    """Create the checkout's database if missing. Only that database is ever touched:
+    the test suite owns `test` and may be running right now."""
+    # The name is ours: [a-z0-9_] only (database_name).
+    query = f"SELECT 1 FROM pg_database WHERE datname='{POSTGRES_DATABASE}'"  # noqa: S608
     exists = subprocess.run(  # noqa: S603
         [*POSTGRES_ADMIN, "-tAc", query, "test"],
         check=True,
@@ -77,7 +89,7 @@ def ensure_postgres_database() -> None:
     )
     if exists.stdout.strip() != "1":
         subprocess.run(  # noqa: S603
-            [*POSTGRES_ADMIN, "-c", "CREATE DATABASE octopods_bench", "test"],
+            [*POSTGRES_ADMIN, "-c", f"CREATE DATABASE {POSTGRES_DATABASE}", "test"],
             check=True,
             timeout=60,
         )

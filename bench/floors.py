@@ -31,6 +31,7 @@ from schema.errors import code_of
 from services.auth import user_id_from_header
 from services.errors import DomainError
 from services.persistence.database import Database
+from services.quotes import quote_key
 from services.settings import Settings
 
 # The floors' routes, one per row; the real server has /graphql for all of them.
@@ -67,11 +68,17 @@ async def _dashboard(db: Database, user_id: int, variables: dict, now: datetime)
     return await handwritten.dashboard(db, user_id, variables.get("invoicesFirst", 10), now)
 
 
-HANDLERS: dict[str, Handler] = {
-    "dashboard": _dashboard,
-    "previewCost": handwritten.cost_preview,
-    "updateQuantity": handwritten.update_quantity,
-}
+def handlers(secret: str) -> dict[str, Handler]:
+    key = quote_key(secret)  # the server's key for quotes, from the same secret
+
+    async def preview(db: Database, user_id: int, variables: dict, now: datetime) -> dict:
+        return await handwritten.cost_preview(db, user_id, variables, now, key)
+
+    return {
+        "dashboard": _dashboard,
+        "previewCost": preview,
+        "updateQuantity": handwritten.update_quantity,
+    }
 
 
 def same_sql_app(secret: str, database_url: str) -> Starlette:
@@ -85,8 +92,10 @@ def same_sql_app(secret: str, database_url: str) -> Starlette:
         finally:
             await app.state.db.dispose()
 
+    by_row = handlers(secret)
+
     def route(row: str) -> Route:
-        handler = HANDLERS[row]
+        handler = by_row[row]
 
         async def answer(request: Request) -> Response:
             body = json.loads(await request.body())
@@ -102,7 +111,7 @@ def same_sql_app(secret: str, database_url: str) -> Starlette:
 
         return Route(PATHS[row], answer, methods=["POST"])
 
-    routes = [route(row) for row in HANDLERS]
+    routes = [route(row) for row in by_row]
     return Starlette(routes=[*routes, Route("/healthz", healthz)], lifespan=lifespan)
 
 

@@ -10,17 +10,18 @@ not rewritten: money, periods, proration and upcoming invoices come from the pur
 functions of services/.
 """
 
-import base64
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from resolvers import cursors, ids
 from schema.errors import code_of, field_of
+from schema.scalars import serialize_instant
 from services import accounts as account_rules
 from services import queries
 from services.billing.cycle import billing_state
@@ -28,10 +29,12 @@ from services.billing.proration import price_change
 from services.catalog import plan_for
 from services.changes import Changed, QuantityChanged
 from services.errors import NotSignedIn, Reason, Refused, Subject, not_found
+from services.events import AccountEvent, EventKind
 from services.idempotency import IdempotentRequest, Operation
 from services.money import CURRENCY, format_usd
 from services.permissions import Role, Viewer, require_admin
-from services.persistence.database import _WRITE, Database
+from services.persistence.database import Database
+from services.persistence.notify import CHANNEL
 from services.persistence.records import (
     InvoiceLineRecord,
     SubscriptionRecord,
@@ -57,13 +60,8 @@ KEY_RETENTION = timedelta(hours=24)  # the server's default (OCTOPODS_IDEMPOTENC
 # --- presenting values as the schema does ------------------------------------------
 
 
-def global_id(type_name: str, key: object) -> str:
-    """Strawberry's relay GlobalID: base64 of "Type:key"."""
-    return base64.b64encode(f"{type_name}:{key}".encode()).decode()
-
-
 def instant(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return None if value is None else serialize_instant(value)
 
 
 def money(amount: Decimal, *, currency: bool = False) -> dict:
@@ -79,11 +77,6 @@ def line_json(line) -> dict:
         "quantity": line.quantity,
         "amount": money(line.amount),
     }
-
-
-def invoice_cursor(invoice) -> str:
-    raw = json.dumps(["invoices", invoice.issued_at.isoformat(), invoice.id], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
 async def viewer(db: Database, user_id: int, now: datetime) -> Viewer:
@@ -124,9 +117,9 @@ async def dashboard(db: Database, user_id: int, invoices_first: int, now: dateti
         page = invoices.get(account_id, [])
         edges = [
             {
-                "cursor": invoice_cursor(invoice),
+                "cursor": cursors.encode(queries.INVOICES, invoice),
                 "node": {
-                    "id": global_id("Invoice", invoice.id),
+                    "id": ids.encode("Invoice", invoice.id),
                     "number": invoice.number,
                     "status": "ISSUED",
                     "issuedAt": instant(invoice.issued_at),
@@ -139,7 +132,7 @@ async def dashboard(db: Database, user_id: int, invoices_first: int, now: dateti
             for invoice in page
         ]
         return {
-            "id": global_id("Account", account_id),
+            "id": ids.encode("Account", account_id),
             "name": name,
             "viewerRole": role.value,
             "messagingAllowance": account_rules.messaging_allowance(owned),
@@ -183,8 +176,9 @@ def subscription_json(subscription, pending: Pending, role: Role, now: datetime)
     plan = plan_for(subscription.plan_code)
     upcoming = upcoming_invoice(subscription, pending.lines, now)  # the bench keeps few
     return {
-        "id": global_id("Subscription", subscription.id),
+        "id": ids.encode("Subscription", subscription.id),
         "quantity": subscription.quantity,
+        "connectedUnits": subscription.connected_units,
         "status": subscription.status.value,
         "trialEndsAt": instant(subscription.trial_ends_at),
         "currentPeriodStart": instant(subscription.current_period_start),
@@ -200,7 +194,7 @@ def subscription_json(subscription, pending: Pending, role: Role, now: datetime)
             "maxQuantity": plan.max_quantity,
         },
         "upcomingInvoice": {
-            "id": global_id("Invoice", f"upcoming-{subscription.id}"),
+            "id": ids.encode("Invoice", f"{ids.UPCOMING_PREFIX}{subscription.id}"),
             "issuedAt": instant(upcoming.issued_at),
             "periodStart": instant(upcoming.period_start),
             "periodEnd": instant(upcoming.period_end),
@@ -210,23 +204,18 @@ def subscription_json(subscription, pending: Pending, role: Role, now: datetime)
     }
 
 
-def database_id(value: object, type_name: str) -> int | None:
-    """The key inside a global id of `type_name` (resolvers.ids.decode, simplified)."""
-    try:
-        kind, _, key = base64.b64decode(str(value)).decode().partition(":")
-    except ValueError:
-        return None
-    return int(key) if kind == type_name and key.isdigit() else None
-
-
-async def cost_preview(db: Database, user_id: int, variables: dict, now: datetime) -> dict:
-    key = database_id(variables["subscriptionId"], "Subscription")
+async def cost_preview(
+    db: Database, user_id: int, variables: dict, now: datetime, quote_key: bytes
+) -> dict:
+    key = ids.decode(variables["subscriptionId"], "Subscription")
     person = await viewer(db, user_id, now)
     if key is None:
         raise not_found(Subject.SUBSCRIPTION)
     [found] = await queries.subscriptions_with_pending_total(db, [key])
     subscription, pending_total = found if found is not None else (None, Decimal(0))
-    preview = preview_cost(person, subscription, pending_total, variables["quantity"], now)
+    preview = preview_cost(
+        person, subscription, pending_total, variables["quantity"], now, quote_key
+    )
     return {
         "previewCost": {
             "currentQuantity": preview.current_quantity,
@@ -239,6 +228,9 @@ async def cost_preview(db: Database, user_id: int, variables: dict, now: datetim
             "daysInPeriod": preview.days_in_period,
             "nextInvoiceTotal": money(preview.next_invoice_total),
             "messagingAllowance": preview.messaging_allowance,
+            "blockedByConnectedUnits": preview.blocked_by_connected_units,
+            "quoteId": preview.quote_id,
+            "quoteExpiresAt": instant(preview.quote_expires_at),
         }
     }
 
@@ -264,7 +256,7 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
     in one write transaction (BEGIN IMMEDIATE on SQLite, as Database.transaction)."""
     given = variables["input"]
     quantity = given["quantity"]
-    subscription_id = database_id(given["subscriptionId"], "Subscription")
+    subscription_id = ids.decode(given["subscriptionId"], "Subscription")
     person = await viewer(db, user_id, now)
     key = IdempotentRequest.of(
         user_id,
@@ -274,9 +266,8 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
         quantity=quantity,
         expected_quantity=given.get("expectedQuantity"),
     )
-    writer = db.engine.execution_options(**{_WRITE: True})
     try:
-        async with writer.begin() as connection:
+        async with db.writing() as connection:
             # services.persistence.locks.lock_account_of: the account's lock.
             account_id = sa.select(Subscription.account_id).where(
                 Subscription.id == subscription_id
@@ -308,11 +299,6 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                     Subject.QUANTITY,
                 )
             change = price_change(plan, billing_state(subscription), quantity, now)
-            await connection.execute(
-                SUBSCRIPTIONS.update()
-                .where(SUBSCRIPTIONS.c.id == subscription.id)
-                .values(quantity=quantity)
-            )
             line = None
             if change.line is not None:
                 inserted = await connection.execute(
@@ -330,6 +316,12 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                     created_at=now,
                     **change.line.fields(),
                 )
+            # The ORM's order (unit of work): the new line, then the subscription.
+            await connection.execute(
+                SUBSCRIPTIONS.update()
+                .where(SUBSCRIPTIONS.c.id == subscription.id)
+                .values(quantity=quantity)
+            )
             await connection.execute(
                 CHANGES.insert().values(
                     account_id=subscription.account_id,
@@ -339,6 +331,7 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                     old_quantity=old,
                     new_quantity=quantity,
                     proration_amount=change.proration_amount,
+                    channel_name=None,
                     occurred_at=now,
                     request_id=uuid.uuid4().hex,  # the server's RequestId middleware
                 )
@@ -367,13 +360,24 @@ async def update_quantity(db: Database, user_id: int, variables: dict, now: date
                     .where(KEYS.c.user_id == key.user_id, KEYS.c.key == key.key)
                     .values(outcome=json.dumps(outcome.to_json()))
                 )
+            if not db.is_sqlite:
+                # Database.transaction's last statement (services.persistence.notify):
+                # the change goes out to every instance with the commit.
+                event = AccountEvent(
+                    EventKind.QUANTITY_CHANGED,
+                    subscription.account_id,
+                    now,
+                    subscription_id=subscription.id,
+                )
+                payload = json.dumps([event.to_json()], separators=(",", ":"))
+                await connection.execute(sa.select(sa.func.pg_notify(CHANNEL, payload)))
     except Refused as error:
         return _refused(error)
     upcoming = upcoming_invoice(changed.subscription, changed.pending.lines, now)
     return {
         "updateQuantity": {
             "subscription": {
-                "id": global_id("Subscription", subscription.id),
+                "id": ids.encode("Subscription", subscription.id),
                 "quantity": quantity,
                 "monthlyCost": money(plan.monthly_cost(quantity)),
                 "messagingAllowance": plan.messaging_allowance(quantity),

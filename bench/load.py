@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.environment import WORK, WRK_CPU
+from bench.environment import POSTGRES_DATABASE, WORK, WRK_CPU
 from bench.rows import Row, update_variables
 from bench.servers import CLOCK_TICKS, Server
 
@@ -37,7 +37,7 @@ class Measurement:
     refused: int  # 200 with GraphQL errors or payload errors (other than below)
     unchanged: int  # updateQuantity's QUANTITY_UNCHANGED: a random pick of the same quantity
     server_cpu: float  # cores the server used on average (1.0 = all of its CPU)
-    database_cpu: float  # cores PostgreSQL's backends for octopods_bench used
+    database_cpu: float  # cores PostgreSQL's backends for the bench database used
     other_cpu: float  # cores used by neither: other work on the machine, i.e. noise
 
 
@@ -74,20 +74,21 @@ def _long_string(text: str) -> str:
     return f"[==[{text}]==]"
 
 
-def write_script(row: Row, bearer: str, name: str) -> Path:
-    """The Lua script for `row`: a fixed body, or for writes a body made per request."""
+def write_script(row: Row, bearer: str, name: str, *, by_id: bool = False) -> Path:
+    """The Lua script for `row`: a fixed body, or for writes a body made per request;
+    the document as text, or `by_id`."""
     lines = [
         'wrk.method = "POST"',
         'wrk.headers["Content-Type"] = "application/json"',
         f'wrk.headers["Authorization"] = {_long_string("Bearer " + bearer)}',
     ]
     if not row.writes:
-        lines.append(f"wrk.body = {_long_string(row.body().decode())}")
+        lines.append(f"wrk.body = {_long_string(row.body(by_id=by_id).decode())}")
     else:
         # Each request: a random subscription of the list, a random quantity in 1..50,
         # and an idempotency key never used before (run nonce, thread, counter).
         nonce = time.time_ns()
-        template = row.body(update_variables("@SUB@", 987654321, "@KEY@")).decode()
+        template = row.body(update_variables("@SUB@", 987654321, "@KEY@"), by_id=by_id).decode()
         template = (
             template.replace("%", "%%")
             .replace("@SUB@", "%s")
@@ -153,14 +154,14 @@ def _busy_seconds() -> float:
 
 
 def _database_processes() -> dict[int, float]:
-    """CPU time of each PostgreSQL backend serving octopods_bench (its command line says
-    so), by process id."""
-    found = {}
+    """CPU time of each PostgreSQL backend serving the bench database (its command line
+    says so), by process id."""
+    found, name = {}, f" {POSTGRES_DATABASE} ".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if b"octopods_bench" not in (entry / "cmdline").read_bytes():
+            if name not in (entry / "cmdline").read_bytes():
                 continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # gone meanwhile

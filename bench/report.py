@@ -1,11 +1,27 @@
-"""The table of a run: medians over rounds, and how the real server compares."""
+"""The table of a run: medians over rounds, how the real server compares, and whether
+the issue's goals hold."""
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from bench.load import Measurement
 
-VARIANTS = ("graphql", "same-SQL floor", "same-bytes floor")
+VARIANTS = ("graphql", "by documentId", "stock", "same-SQL floor", "same-bytes floor")
+FLOORS = ("same-SQL floor", "same-bytes floor")
+
+# graphql's req/s over the same-SQL floor's, at least (issue 13).
+GOALS = {"dashboard": 0.75, "previewCost": 0.85, "updateQuantity": 0.75}
+TAIL = 3.0  # p99 at most 3 × p50, on every row of the server
+FLOOR_DRIFT = 0.10  # a floor's cpu/req moving more than this says so
+
+
+@dataclass(frozen=True)
+class Medians:
+    rate: float
+    p50: float
+    p99: float
+    cpu: float  # ms of server CPU per request
 
 
 def _median(values: Sequence[float]) -> float:
@@ -21,60 +37,128 @@ def _duration(ms: float) -> str:
     return f"{ms:.2f} ms" if ms < 10 else f"{ms:.1f} ms" if ms < 100 else f"{ms:.0f} ms"
 
 
+def medians(found: Sequence[Measurement]) -> Medians:
+    return Medians(
+        _median([m.requests_per_second for m in found]),
+        _median([m.p50_ms for m in found]),
+        _median([m.p99_ms for m in found]),
+        _median([_cpu_ms(m) for m in found]),
+    )
+
+
+def floors_cpu(
+    results: Mapping[tuple[str, str], Sequence[Measurement]], rows: Sequence[str]
+) -> dict[str, float]:
+    """The floors' cpu/req by "row/variant": kept with each run, so the next one can
+    say whether the floors got slower."""
+    return {f"{row}/{floor}": medians(results[row, floor]).cpu for row in rows for floor in FLOORS}
+
+
+def _measured(row: str, variant: str, found: Sequence[Measurement], at: Medians) -> str:
+    rates = [m.requests_per_second for m in found]
+    spread = (max(rates) - min(rates)) / at.rate if at.rate else 0.0
+    errors = sum(m.failed + m.refused for m in found)
+    unchanged = sum(m.unchanged for m in found)
+    requests = sum(m.requests for m in found)
+    return (
+        f"{row:<15} {variant:<17} {at.rate:>8.1f} {spread:>6.0%} {_duration(at.p50):>9}"
+        f" {_duration(at.p99):>9} {at.p99 / at.p50:>7.1f} {_duration(at.cpu):>9}"
+        f"  {_median([m.server_cpu for m in found]):>6.2f}"
+        f" {_median([m.database_cpu for m in found]):>5.2f}"
+        f" {max(m.other_cpu for m in found):>5.2f}"
+        f"  {errors:>6} {unchanged:>9}"
+        + (f" of {requests}" if row == "updateQuantity" and variant == "graphql" else "")
+    )
+
+
+def _ratios(rows: Sequence[str], at: Mapping[tuple[str, str], Medians]) -> list[str]:
+    lines = [
+        f"{'':<15} {'req/s ÷ same-SQL floor':^29} {'same-SQL cpu/req ÷':^22}"
+        f" {'by documentId ÷ text':^22}",
+        f"{'row':<15} {'graphql':>9} {'stock':>9} {'bytes':>9} {'graphql':>10} {'stock':>10}"
+        f" {'req/s':>10} {'cpu/req':>10}",
+    ]
+    for row in rows:
+        sql = at[row, "same-SQL floor"]
+        real, stock, raw = at[row, "graphql"], at[row, "stock"], at[row, "same-bytes floor"]
+        by_id = at[row, "by documentId"]
+        lines.append(
+            f"{row:<15} {real.rate / sql.rate:>9.2f} {stock.rate / sql.rate:>9.2f}"
+            f" {raw.rate / sql.rate:>9.2f} {sql.cpu / real.cpu:>10.2f} {sql.cpu / stock.cpu:>10.2f}"
+            f" {by_id.rate / real.rate:>10.2f} {by_id.cpu / real.cpu:>10.2f}"
+        )
+    return lines
+
+
+def _goals(
+    rows: Sequence[str],
+    at: Mapping[tuple[str, str], Medians],
+    previous: Mapping[str, float] | None,
+) -> list[str]:
+    def mark(holds: bool) -> str:
+        return "holds " if holds else "MISSED"
+
+    lines = ["goals (issue 13):"]
+    for row, goal in GOALS.items():
+        if row in rows:
+            ratio = at[row, "graphql"].rate / at[row, "same-SQL floor"].rate
+            lead = ratio / (at[row, "stock"].rate / at[row, "same-SQL floor"].rate)
+            lines.append(
+                f"  {mark(ratio >= goal)} {row}: graphql {ratio:.2f} of the same-SQL floor's"
+                f" req/s (goal ≥ {goal:.2f}); {lead:.2f}× stock's"
+            )
+    for row in rows:
+        for variant in ("graphql", "by documentId"):
+            tail = at[row, variant].p99 / at[row, variant].p50
+            lines.append(
+                f"  {mark(tail <= TAIL)} {row} {variant}: p99 {tail:.1f} × p50 (goal ≤ {TAIL:g})"
+            )
+    for row in rows:
+        faster = at[row, "by documentId"].rate / at[row, "graphql"].rate
+        lines.append(
+            f"  {mark(faster >= 1.0)} {row}: by documentId {faster:.2f} × the req/s by text"
+            " (goal ≥ 1.00)"
+        )
+    lines.append("floors' cpu/req (they must not get slower):")
+    for row in rows:
+        for floor in FLOORS:
+            now = at[row, floor].cpu
+            before = (previous or {}).get(f"{row}/{floor}")
+            if before is None:
+                moved = "no earlier run to compare"
+            else:
+                change = now / before - 1
+                word = "MOVED" if abs(change) > FLOOR_DRIFT else "steady"
+                moved = f"{word}, {change:+.0%} from {_duration(before)} in the previous run"
+            lines.append(f"  {row:<15} {floor:<17} {_duration(now):>9}  {moved}")
+    return lines
+
+
 def table(
     title: str,
     settings: str,
-    results: dict[tuple[str, str], list[Measurement]],
+    results: Mapping[tuple[str, str], Sequence[Measurement]],
     rows: Sequence[str],
     notes: Sequence[str],
+    previous: Mapping[str, float] | None = None,
 ) -> str:
-    """`results` maps (row, variant) to its measurements, one per round."""
+    """`results` maps (row, variant) to its measurements, one per round; `previous` is
+    the floors' cpu/req of the run before (floors_cpu), if any."""
     lines = [title, settings, ""]
     header = (
         f"{'row':<15} {'variant':<17} {'req/s':>8} {'spread':>7} {'p50':>9} {'p99':>9}"
-        f" {'cpu/req':>9}  {'server':>6} {'db':>5} {'other':>5}  {'errors':>6} {'unchanged':>9}"
+        f" {'p99÷p50':>7} {'cpu/req':>9}  {'server':>6} {'db':>5} {'other':>5}"
+        f"  {'errors':>6} {'unchanged':>9}"
     )
     lines += [header, "-" * len(header)]
-    medians: dict[tuple[str, str], tuple[float, float, float, float]] = {}
-    noisiest = 0.0
+    at: dict[tuple[str, str], Medians] = {}
     for row in rows:
         for variant in VARIANTS:
-            found = results[row, variant]
-            rate = _median([m.requests_per_second for m in found])
-            p50 = _median([m.p50_ms for m in found])
-            p99 = _median([m.p99_ms for m in found])
-            cpu = _median([_cpu_ms(m) for m in found])
-            medians[row, variant] = (rate, p50, p99, cpu)
-            rates = [m.requests_per_second for m in found]
-            spread = (max(rates) - min(rates)) / rate if rate else 0.0
-            other = max(m.other_cpu for m in found)
-            noisiest = max(noisiest, other)
-            errors = sum(m.failed + m.refused for m in found)
-            unchanged = sum(m.unchanged for m in found)
-            requests = sum(m.requests for m in found)
-            lines.append(
-                f"{row:<15} {variant:<17} {rate:>8.1f} {spread:>6.0%} {_duration(p50):>9}"
-                f" {_duration(p99):>9} {_duration(cpu):>9}"
-                f"  {_median([m.server_cpu for m in found]):>6.2f}"
-                f" {_median([m.database_cpu for m in found]):>5.2f} {other:>5.2f}"
-                f"  {errors:>6} {unchanged:>9}"
-                + (f" of {requests}" if row == "updateQuantity" and variant == "graphql" else "")
-            )
+            at[row, variant] = medians(results[row, variant])
+            lines.append(_measured(row, variant, results[row, variant], at[row, variant]))
         lines.append("")
-    lines += [
-        "",
-        f"{'':<15} {'req/s, graphql ÷':^30} {'cpu/req, graphql ÷':^30}",
-        f"{'row':<15} {'same-SQL':>14} {'same-bytes':>15} {'same-SQL':>14} {'same-bytes':>15}"
-        f" {'graphql p99 ÷ p50':>18}",
-    ]
-    for row in rows:
-        rate, p50, p99, cpu = medians[row, "graphql"]
-        sql, raw = medians[row, "same-SQL floor"], medians[row, "same-bytes floor"]
-        lines.append(
-            f"{row:<15} {rate / sql[0]:>14.2f} {rate / raw[0]:>15.3f}"
-            f" {cpu / sql[3]:>14.1f} {cpu / raw[3]:>15.1f} {p99 / p50:>18.1f}"
-        )
-    lines += ["", *notes]
+    lines += ["", *_ratios(rows, at), "", *_goals(rows, at, previous), "", *notes]
+    noisiest = max(m.other_cpu for found in results.values() for m in found)
     if noisiest > 0.25:
         lines.append(
             f"NOISY: up to {noisiest:.2f} of a core went to other work during a measurement;"
@@ -84,11 +168,15 @@ def table(
 
 
 LEGEND = (
+    "variants: graphql = the server asked by text; by documentId = the same server asked by",
+    "the document's id (SPEC §12); stock = the server with planned execution off",
+    "(OCTOPODS_PLANNED_EXECUTION=0, Strawberry's own execution); the floors: bench/README.md.",
     "req/s, p50, p99: medians over the rounds; spread: (max - min) / median of req/s.",
     "server, db: cores used by the server process and by PostgreSQL's backends (median);",
     "other: the most any round saw used by anything else (other jobs, kernel network work).",
-    "cpu/req: the server process's CPU per request (median), the least noisy column.",
-    "ratios: graphql's req/s over each floor's (1.00 = as fast as the floor); graphql's",
-    "cpu/req over each floor's (how many times the floor's CPU a request costs).",
+    "cpu/req: the server process's CPU per request (median, from /proc), the least noisy column.",
+    "req/s ÷ same-SQL floor: 1.00 = as fast as the floor. same-SQL cpu/req ÷: the floor's CPU",
+    "per request over graphql's (or stock's), the same ratio read from CPU, when the machine",
+    "is shared. by documentId ÷ text: its req/s over graphql's, and its cpu/req over graphql's.",
     "errors: non-200, socket errors, GraphQL or payload errors; unchanged: QUANTITY_UNCHANGED.",
 )

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from bench.data import BENCH_EMAIL, PREVIEW_QUANTITY, WRITER_EMAIL, Seeded
 from bench.environment import OPERATIONS
 from bench.floors import PATHS
-from bench.handwritten import global_id
+from resolvers import ids
+from schema.manifest import document_id
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,11 @@ class Row:
     def writes(self) -> bool:
         return bool(self.subscriptions)
 
-    def body(self, variables: dict | None = None) -> bytes:
-        return json.dumps(
-            {"query": self.document, "variables": variables or self.variables}
-        ).encode()
+    def body(self, variables: dict | None = None, *, by_id: bool = False) -> bytes:
+        """The request as the page sends it: the document's text, or its `documentId`
+        from the manifest (SPEC §12)."""
+        sent = {"documentId": document_id(self.document)} if by_id else {"query": self.document}
+        return json.dumps({**sent, "variables": variables or self.variables}).encode()
 
 
 def update_variables(subscription: str, quantity: int, key: str) -> dict:
@@ -41,7 +43,7 @@ def rows_for(seeded: Seeded) -> list[Row]:
     def document(name: str) -> str:
         return (OPERATIONS / f"{name}.graphql").read_text()
 
-    writes = [global_id("Subscription", key) for key in seeded.writer_subscription_ids]
+    writes = [ids.encode("Subscription", key) for key in seeded.writer_subscription_ids]
     return [
         Row("dashboard", BENCH_EMAIL, document("Dashboard"), {"invoicesFirst": 10}),
         Row(
@@ -49,7 +51,7 @@ def rows_for(seeded: Seeded) -> list[Row]:
             BENCH_EMAIL,
             document("PreviewCost"),
             {
-                "subscriptionId": global_id("Subscription", seeded.preview_subscription_id),
+                "subscriptionId": ids.encode("Subscription", seeded.preview_subscription_id),
                 "quantity": PREVIEW_QUANTITY,
             },
         ),

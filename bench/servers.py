@@ -82,9 +82,13 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def real_server(env: dict[str, str], port: int) -> Server:
+def real_server(env: dict[str, str], port: int, *, planned: bool = True) -> Server:
+    """`octopods serve`; with `planned=False` the stock setup (Strawberry's own
+    execution, OCTOPODS_PLANNED_EXECUTION=0), to show what the planned one gains."""
     command = [str(BIN / "octopods"), "serve", "--port", str(port)]
-    return Server("graphql", command, env, port)
+    if planned:
+        return Server("graphql", command, env, port)
+    return Server("stock", command, {**env, "OCTOPODS_PLANNED_EXECUTION": "0"}, port)
 
 
 def floor(kind: str, env: dict[str, str], port: int, recorded: Path | None = None) -> Server:

@@ -9,6 +9,11 @@ UPCOMING_PREFIX = "upcoming-"
 MAX_DATABASE_ID = 2**31 - 1
 
 
+def encode(type_name: str, key: object) -> str:
+    """The global id of the `type_name` whose key is `key`, as the schema answers it."""
+    return str(GlobalID(type_name, str(key)))
+
+
 def decode(value: str, type_name: str) -> int | None:
     """The database id inside a global id of `type_name`, or None if it is not one."""
     return database_id(decode_any(value, type_name))

@@ -73,6 +73,8 @@ class OperationLog(SchemaExtension):
             planned=facts.planned,
             fallback=facts.fallback,
         )
+        if not log.isEnabledFor(logging.INFO):
+            return  # the line's fields cost a little on every request: only when kept
         log.info(
             "graphql %s %s: %s",
             operation_type,

@@ -41,6 +41,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.relay import GlobalID
 
 from schema.operation_log import current_operation
 from schema.parsing import CACHED_LENGTH
@@ -106,6 +107,7 @@ class Field:
     is_list: bool
     nullable: bool
     item_nullable: bool
+    attribute: str | None = None  # a plain attribute with no permission: read directly
 
 
 @dataclass(slots=True)
@@ -207,6 +209,11 @@ class Planner:
             is_list=is_list,
             nullable=nullable,
             item_nullable=item_nullable,
+            attribute=(
+                strawberry_field.python_name
+                if strawberry_field.base_resolver is None and not permissions
+                else None
+            ),
         )
 
     def _constant(self, node: FieldNode, key: str, value: str) -> Field:
@@ -243,8 +250,6 @@ class Planner:
             type_name = parent.name
 
             def node_id(source, _info, _arguments):
-                from strawberry.relay import GlobalID
-
                 return str(GlobalID(type_name, str(origin.resolve_id(source, info=None))))
 
             return node_id, False, tuple(permissions)
@@ -321,8 +326,19 @@ class Execution:
     def sync_object(self, selection: Selection, source: Any) -> dict:
         result = {}
         for f in selection.fields:
-            result[f.key] = self._value(f, f.resolve(source, self.info, self._arguments(f)))
+            result[f.key] = self._sync_field(f, source)
         return result
+
+    def _sync_field(self, f: Field, source: Any) -> Any:
+        """A field whose subtree is synchronous; most are attributes and scalars, the
+        per-field cost of a dashboard, so those take the shortest way."""
+        if f.attribute is not None:
+            value = getattr(source, f.attribute)
+        else:
+            value = f.resolve(source, self.info, self._arguments(f))
+        if value is not None and f.serialize is not None and not f.is_list:
+            return f.serialize(value)
+        return self._value(f, value)
 
     async def _async_value(self, f: Field, source: Any) -> Any:
         arguments = self._arguments(f)
@@ -359,7 +375,7 @@ class Execution:
                 result[f.key] = None  # keeps the document's order
                 waiting.append(f)
             else:
-                result[f.key] = self._value(f, f.resolve(source, self.info, self._arguments(f)))
+                result[f.key] = self._sync_field(f, source)
         if len(waiting) == 1:
             result[waiting[0].key] = await self._async_value(waiting[0], source)
         elif waiting:

@@ -156,6 +156,11 @@ class Database:
         """A session for reading; use it as `async with db.session() as session:`."""
         return AsyncSession(self.engine, expire_on_commit=False)
 
+    def writing(self):
+        """A write transaction on a bare connection (SQLAlchemy Core, no session):
+        BEGIN IMMEDIATE on SQLite as for `transaction`, but no events go out."""
+        return self._writer.begin()
+
     def migrating(self) -> AsyncConnection:
         """A connection whose transactions take the write lock, like a writer's: on
         SQLite BEGIN IMMEDIATE is what makes a migration's DDL one transaction."""
