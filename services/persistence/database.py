@@ -156,10 +156,12 @@ class Database:
         """A session for reading; use it as `async with db.session() as session:`."""
         return AsyncSession(self.engine, expire_on_commit=False)
 
-    def writing(self):
-        """A write transaction on a bare connection (SQLAlchemy Core, no session):
-        BEGIN IMMEDIATE on SQLite as for `transaction`, but no events go out."""
-        return self._writer.begin()
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction on a bare connection (SQLAlchemy Core, no session): queued
+        and BEGIN IMMEDIATE on SQLite as for `transaction`, but no events go out."""
+        async with self._turn(), self._writer.begin() as connection:
+            yield connection
 
     def migrating(self) -> AsyncConnection:
         """A connection whose transactions take the write lock, like a writer's: on
