@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 import httpx
-from services.persistence.migrate import upgrade
 
+from migrations.apply import upgrade
 from schema import manifest
 from server.app import create_app
 from services.auth import issue_token
