@@ -98,7 +98,10 @@ async def _pending(session: AsyncSession, subscription_id: int) -> Pending:
         .order_by(InvoiceLine.id)
         .limit(PENDING_LINES_KEPT)
     )
-    rows = (await session.exec(statement)).all()
+    # Plain rows, no ORM entities: run on the session's connection, skipping the ORM's
+    # per-statement setup (Changed.of has just flushed, which session.exec would do).
+    connection = await session.connection()
+    rows = (await connection.execute(statement)).all()
     if not rows:
         return NOTHING_PENDING
     lines = tuple(InvoiceLineRecord._make(row[:-2]) for row in rows)
