@@ -115,3 +115,50 @@ def test_a_refused_request_says_when_to_try_again(
     expect(details.get_by_role("alert")).to_have_text(message)
     expect(update_button(details)).to_be_enabled()
     expect(details.get_by_label("Update channel count")).to_have_value("5")
+
+
+def test_a_change_that_may_have_applied_says_so_and_its_retry_is_the_same_change(
+    new_page, server
+):
+    page = new_page()
+    sign_in(page, server, ADA)
+    keys = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        body = route.request.post_data or ""
+        if "updateQuantity" not in body:
+            route.fallback()
+            return
+        keys.append(json.loads(body)["variables"]["input"]["idempotencyKey"])
+        if len(keys) > 1:
+            route.fallback()
+            return
+        error = {
+            "message": "unavailable",
+            "extensions": {"code": "SERVICE_UNAVAILABLE", "changeMayHaveApplied": True},
+        }
+        route.fulfill(
+            status=503,
+            headers={"Content-Type": "application/json", "Retry-After": "1"},
+            body=json.dumps({"errors": [error]}),
+        )
+
+    page.route("**/graphql", lose_the_first_answer)
+    details = open_details(page, "Omnichannel")
+    pick(details, 5)
+    expect(details).to_contain_text(fact("New monthly cost", "$205.00"))
+
+    update_button(details).click()
+
+    expect(details.get_by_role("alert")).to_have_text(
+        "Billing stopped answering while your change was being saved, so it may have gone "
+        "through. Choose the same again in 1 second: it is sent as the same change, so it is "
+        "never made twice."
+    )
+    update_button(details).click()
+
+    expect(details.get_by_role("status").filter(has_text="Updated")).to_contain_text(
+        "now has 5 channels"
+    )
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert [change[2:4] for change in stored(server.database_url)["changes"]] == [(3, 5)]

@@ -31,6 +31,8 @@ export interface Problem {
   message: string;
   retryAfterSeconds?: number;
   requestId?: string;
+  /** The server lost the database while a change was committing: it may have applied. */
+  changeMayHaveApplied?: boolean;
 }
 
 /** What the page knows when it shows the message; all optional. */
@@ -107,7 +109,10 @@ const REFUSALS: Record<RefusalCode, Say> = {
     'Nothing was charged. Check the new price and choose Update Subscription again.',
   RATE_LIMITED: (p) => `Too many requests in a short time. Nothing was changed; try again ${later(p)}.`,
   SERVICE_UNAVAILABLE: (p) =>
-    `Billing is unavailable right now. Nothing was changed; try again ${later(p)}.`,
+    p.changeMayHaveApplied
+      ? 'Billing stopped answering while your change was being saved, so it may have gone through. ' +
+        `Choose the same again ${later(p)}: it is sent as the same change, so it is never made twice.`
+      : `Billing is unavailable right now. Nothing was changed; try again ${later(p)}.`,
 };
 
 /** Failures that are not refusals of the rules. */
@@ -140,12 +145,18 @@ export function problemOf(error: CombinedError | undefined): Problem {
   if (error.networkError || !first) {
     return { code: 'NETWORK', message: error.message };
   }
-  const extensions = (first.extensions ?? {}) as { code?: unknown; requestId?: unknown; retryAfter?: unknown };
+  const extensions = (first.extensions ?? {}) as {
+    code?: unknown;
+    requestId?: unknown;
+    retryAfter?: unknown;
+    changeMayHaveApplied?: unknown;
+  };
   const hint = Number(extensions.retryAfter ?? retryAfter);
   return {
     code: typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR',
     message: first.message,
     retryAfterSeconds: Number.isFinite(hint) && hint > 0 ? Math.ceil(hint) : undefined,
     requestId: typeof extensions.requestId === 'string' ? extensions.requestId : undefined,
+    changeMayHaveApplied: extensions.changeMayHaveApplied === true,
   };
 }
