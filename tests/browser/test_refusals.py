@@ -117,9 +117,7 @@ def test_a_refused_request_says_when_to_try_again(
     expect(details.get_by_label("Update channel count")).to_have_value("5")
 
 
-def test_a_change_that_may_have_applied_says_so_and_its_retry_is_the_same_change(
-    new_page, server
-):
+def test_a_change_that_may_have_applied_says_so_and_its_retry_is_the_same_change(new_page, server):
     page = new_page()
     sign_in(page, server, ADA)
     keys = []
