@@ -41,8 +41,8 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission, PermissionExtension
-from strawberry.relay import GlobalID
 
+from resolvers import ids
 from schema.operation_log import current_operation
 from schema.parsing import CACHED_LENGTH
 from services.errors import DomainError
@@ -59,7 +59,9 @@ class Fallback(Exception):
 
     def __init__(self, key: str, reason: str = "null"):
         super().__init__(key)
-        self.reason = reason  # "null" where the schema promises a value, or "permission"
+        # "null" where the schema promises a value, "permission", or "variables" that do
+        # not coerce (the generic executor says how)
+        self.reason = reason
 
 
 def _reason(error: Exception) -> str:
@@ -250,7 +252,7 @@ class Planner:
             type_name = parent.name
 
             def node_id(source, _info, _arguments):
-                return str(GlobalID(type_name, str(origin.resolve_id(source, info=None))))
+                return ids.encode(type_name, origin.resolve_id(source, info=None))
 
             return node_id, False, tuple(permissions)
         function = resolver.wrapped_func
@@ -402,7 +404,7 @@ class PlannedExecution(SchemaExtension):
         yield
 
     def _fell_back(self, error: BaseException) -> str:
-        reason = "variables" if isinstance(error, _Variables) else _reason(error)
+        reason = _reason(error)
         name = self.execution_context.operation_name
         facts = {"event": "planned_fallback", "operation": name, "reason": reason}
         failed = reason in ("error", "null")  # ours, where a refusal is the request's
@@ -421,10 +423,6 @@ class PlannedExecution(SchemaExtension):
             context.schema._schema, operation.variable_definitions or (), context.variables or {}
         )
         if isinstance(variables, list):  # errors: let the generic path report them
-            raise _Variables()
+            raise Fallback("", "variables")
         execution = Execution(PlannedInfo(context.context), variables)
         return await execution.async_object(selection, context.root_value)
-
-
-class _Variables(Exception):
-    """The variables do not coerce: the generic executor says how."""

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from resolvers.ids import decode
 from services.billing.invoices import InvoiceLineKind
+from services.persistence.statements import statements
 from services.persistence.tables import InvoiceLine
 from services.subscriptions import PENDING_LINES_KEPT
 from tests.api.lookups import acme_omnichannel_id
 from tests.support.operations import client_operation
-from tests.support.statements import statements
 
 MANY = PENDING_LINES_KEPT + 20
 UPDATE_QUANTITY = client_operation("UpdateQuantity")

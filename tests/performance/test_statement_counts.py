@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from services.billing.run import run_billing
+from services.persistence.statements import statements
 from tests.support.factories import busy_admin
 from tests.support.operations import client_operation
-from tests.support.statements import statements
 
 DASHBOARD = client_operation("Dashboard")
 PREVIEW_COST = client_operation("PreviewCost")
