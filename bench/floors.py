@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from bench import handwritten
 from schema.errors import code_of
+from server.collector import settle_collector
 from services.auth import user_id_from_header
 from services.errors import DomainError
 from services.persistence.database import Database
@@ -128,7 +129,8 @@ def main() -> None:
         app = same_bytes_app(settings.jwt_secret, bodies)
     else:
         app = same_sql_app(settings.jwt_secret, settings.database_url)
-    # As octopods.serve runs the real server.
+    # As octopods.serve runs the real server, with its collector settings.
+    settle_collector()
     uvicorn.run(
         app, host="127.0.0.1", port=args.port, loop="asyncio", log_config=None, access_log=False
     )

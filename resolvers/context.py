@@ -39,8 +39,14 @@ class Context:
 
     def refresh(self) -> None:
         """Forget what was read, for a long-lived connection's next answer."""
-        self.loaders = Loaders(self.db)
+        self.forget_reads()
         self._viewer = None
+
+    def forget_reads(self) -> None:
+        """Drop the loaders and what they read, once the answer is made: freed then,
+        not when the collector gets to the generic executor's own reference cycles,
+        which hold the context."""
+        self.loaders = Loaders(self.db)
 
     @property
     def test_clock(self) -> TestClock | None:

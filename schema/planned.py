@@ -24,6 +24,7 @@ import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from graphql import (
@@ -139,6 +140,22 @@ def _attribute(name: str) -> Callable:
     return resolve
 
 
+def _enum_names(enum_type: GraphQLEnumType) -> Callable[[Any], Any]:
+    """The type's own serializer, remembered per member: Strawberry's looks through all
+    of an enum's values for each one it writes."""
+    names: dict[tuple[type, Enum], Any] = {}
+
+    def serialize(value: Any) -> Any:
+        if not isinstance(value, Enum):
+            return enum_type.serialize(value)
+        key = (type(value), value)
+        if key not in names:
+            names[key] = enum_type.serialize(value)
+        return names[key]
+
+    return serialize
+
+
 def _resolver(function: Callable, takes_info: bool) -> Callable:
     if takes_info:
         return lambda source, info, arguments: function(source, info, **arguments)
@@ -192,7 +209,9 @@ class Planner:
             if not isinstance(argument_type, GraphQLScalarType):
                 raise Unplannable("enum, list or input arguments")
         serialize = selection = None
-        if isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
+        if isinstance(named, GraphQLEnumType):
+            serialize = _enum_names(named)
+        elif isinstance(named, GraphQLScalarType):
             serialize = named.serialize
         elif isinstance(named, GraphQLObjectType) and node.selection_set is not None:
             selection = self.selection(node.selection_set, named)

@@ -2,7 +2,6 @@
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from schema import build_schema
+from server.collector import settle_collector
 from server.dev import dev_routes
 from server.graphql_view import BillingGraphQL
 from server.logs import configure_logging
@@ -57,10 +57,7 @@ def _lifespan(settings: Settings):
         metrics.watch_pool(app.state.db.engine.pool)
         await app.state.db.listen()
         app.state.rate_limiter = rate_limiter(app.state.db, settings.rate_limits)
-        # Start-up objects (schema, tables, modules) never die: keep them out of the
-        # collector's way (measured: fewer long full collections under load).
-        gc.collect()
-        gc.freeze()
+        settle_collector()
         upkeep = None
         if settings.test_clock is None and settings.billing_interval_seconds > 0:
             upkeep = asyncio.create_task(

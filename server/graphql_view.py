@@ -208,11 +208,11 @@ class BillingGraphQL(GraphQL):
             )
         except DocumentRefused as refused_document:
             raise Refusal(refused_document.message, 400, refused_document.code) from None
-        if document is not None:
-            return await self._execute_trusted(
-                document, request, request_adapter.method, sub_response, context, request_data
-            )
         try:
+            if document is not None:
+                return await self._execute_trusted(
+                    document, request, request_adapter.method, sub_response, context, request_data
+                )
             return await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
             )
@@ -220,6 +220,8 @@ class BillingGraphQL(GraphQL):
             if isinstance(error.__cause__, InvalidOperationTypeError):
                 raise Refusal(error.reason, 405, headers={"Allow": "POST"}) from None
             raise
+        finally:
+            context.forget_reads()
 
     async def _execute_trusted(
         self,
