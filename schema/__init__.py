@@ -12,6 +12,7 @@ from resolvers.accounts import MAX_PAGE_SIZE
 from schema import manifest
 from schema.cost import QueryCostLimiter, largest_cost
 from schema.errors import PresentErrors, log_unexpected
+from schema.extension_hooks import ExtensionsRunner
 from schema.introspection import IntrospectionOff
 from schema.limits import alias_limit, depth_limit
 from schema.mutation import Mutation, TestClockMutation
@@ -106,6 +107,9 @@ class BillingSchema(strawberry.Schema):
         if isinstance(query, str) and len(query) > MAX_DOCUMENT_LENGTH:
             return _too_long(len(query))
         return await super().execute(query, *args, **kwargs)
+
+    def create_extensions_runner(self, execution_context, extensions) -> ExtensionsRunner:
+        return ExtensionsRunner(execution_context=execution_context, extensions=extensions)
 
     def process_errors(self, errors, execution_context=None) -> None:
         log_unexpected(errors, execution_context)

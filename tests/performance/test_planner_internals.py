@@ -272,6 +272,19 @@ def transport_ws_handler():
         assigns(Handler, attribute)
 
 
+def extension_runner():
+    from strawberry.extensions.context import ExtensionContextManagerBase, WrappedHook
+    from strawberry.extensions.runner import SchemaExtensionsRunner
+
+    takes(strawberry.Schema.create_extensions_runner, "execution_context", "extensions")
+    assert "create_extensions_runner(" in inspect.getsource(strawberry.Schema.execute)
+    for stage in ("operation", "parsing", "validation", "executing"):
+        assert callable(getattr(SchemaExtensionsRunner, stage))
+    assigns(ExtensionContextManagerBase, "default_hook")
+    assert "self.get_hook(extension)" in inspect.getsource(ExtensionContextManagerBase.__init__)
+    assert WrappedHook._fields == ("extension", "hook", "is_async")
+
+
 # --- graphql-core -------------------------------------------------------------------
 
 VARIABLE_SCHEMA = graphql.build_schema("type Query { page(first: Int!): Int }")
@@ -371,6 +384,10 @@ INTERNALS = [
     Internal("strawberry.schema.validation_rules.{maybe_null,one_of}",
              "schema/parsing.py, schema/__init__.py", validation_rule_modules,
              "re-check which rules Strawberry's own validation adds (validate_document)"),
+    Internal("Schema.create_extensions_runner, SchemaExtensionsRunner's stages, "
+             "ExtensionContextManagerBase.get_hook/default_hook, WrappedHook",
+             "schema/extension_hooks.py", extension_runner,
+             "re-check tests/performance/test_extension_hooks.py"),
     Internal("strawberry.asgi.GraphQL.execute_single/parse_http_body/create_response",
              "server/graphql_view.py", view_hooks, VIEW),
     Internal("strawberry.http.GraphQLRequestData fields", "server/requests.py",
