@@ -111,6 +111,7 @@ class Field:
     nullable: bool
     item_nullable: bool
     attribute: str | None = None  # a plain attribute with no permission: read directly
+    awaits: bool = False  # it, or something below it, awaits: set by the planner
 
 
 @dataclass(slots=True)
@@ -143,15 +144,16 @@ def _attribute(name: str) -> Callable:
 def _enum_names(enum_type: GraphQLEnumType) -> Callable[[Any], Any]:
     """The type's own serializer, remembered per member: Strawberry's looks through all
     of an enum's values for each one it writes."""
-    names: dict[tuple[type, Enum], Any] = {}
+    names: dict[int, Any] = {}  # by id: an enum's members live as long as the program
 
     def serialize(value: Any) -> Any:
-        if not isinstance(value, Enum):
-            return enum_type.serialize(value)
-        key = (type(value), value)
-        if key not in names:
-            names[key] = enum_type.serialize(value)
-        return names[key]
+        name = names.get(id(value))
+        if name is not None:
+            return name
+        name = enum_type.serialize(value)
+        if isinstance(value, Enum):
+            names[id(value)] = name
+        return name
 
     return serialize
 
@@ -181,10 +183,10 @@ class Planner:
                 raise Unplannable("a response key selected twice")
             keys.add(key)
             planned.fields.append(self.field(node, key, parent, by_name))
-        planned.is_sync = all(
-            not f.is_async and not f.permissions and (f.selection is None or f.selection.is_sync)
-            for f in planned.fields
-        )
+        for f in planned.fields:
+            below = f.selection is not None and not f.selection.is_sync
+            f.awaits = f.is_async or bool(f.permissions) or below
+        planned.is_sync = not any(f.awaits for f in planned.fields)
         return planned
 
     def field(self, node: FieldNode, key: str, parent, by_name: dict) -> Field:
@@ -314,6 +316,9 @@ def plan_of(context) -> Selection | None:
     return _plans[key]
 
 
+_NONE: dict = {}  # no arguments: only ever unpacked (**), never changed
+
+
 class Execution:
     def __init__(self, info: PlannedInfo, variables):
         self.info = info
@@ -321,7 +326,7 @@ class Execution:
 
     def _arguments(self, f: Field) -> dict:
         if not f.argument_names:
-            return {}
+            return _NONE
         values = get_argument_values(f.graphql_field, f.node, self.variables)
         return {f.argument_names[name]: value for name, value in values.items()}
 
@@ -347,7 +352,12 @@ class Execution:
     def sync_object(self, selection: Selection, source: Any) -> dict:
         result = {}
         for f in selection.fields:
-            result[f.key] = self._sync_field(f, source)
+            if f.attribute is not None and f.serialize is not None and not f.is_list:
+                # most of a dashboard: an attribute and a scalar, the shortest way
+                value = getattr(source, f.attribute)
+                result[f.key] = f.serialize(value) if value is not None else self._value(f, None)
+            else:
+                result[f.key] = self._sync_field(f, source)
         return result
 
     def _sync_field(self, f: Field, source: Any) -> Any:
@@ -392,7 +402,7 @@ class Execution:
         result: dict = {}
         waiting = []
         for f in selection.fields:
-            if f.is_async or f.permissions or not (f.selection is None or f.selection.is_sync):
+            if f.awaits:
                 result[f.key] = None  # keeps the document's order
                 waiting.append(f)
             else:
