@@ -94,7 +94,12 @@ async def claim(
     """Claim the key for this transaction (None), or return the outcome stored by the
     change that claimed it first. A key older than `retention` counts as unused."""
     key = (IdempotencyKey.user_id == request.user_id, IdempotencyKey.key == request.key)
-    await session.exec(
+    # Plain SQL on the session's connection: no entity of these rows is in the session,
+    # so the ORM's bulk-statement setup (which would look for them) is skipped. What the
+    # transaction wrote before (a billing) goes first, as the ORM's autoflush would.
+    await session.flush()
+    connection = await session.connection()
+    await connection.execute(
         sa.delete(IdempotencyKey).where(*key, IdempotencyKey.created_at < now - retention)
     )
     statement = (
@@ -110,7 +115,7 @@ async def claim(
         .on_conflict_do_nothing()
         .returning(IdempotencyKey.key)
     )
-    if (await session.exec(statement)).first() is not None:
+    if (await connection.execute(statement)).first() is not None:
         return None
     stored = (await session.exec(select(IdempotencyKey).where(*key))).one()
     if not request.repeats(stored):
@@ -124,8 +129,11 @@ async def claim(
 
 
 async def remember(session: AsyncSession, request: IdempotentRequest, outcome: dict) -> None:
-    """Store what the claimed change produced, in its own transaction."""
-    await session.exec(
+    """Store what the claimed change produced, in its own transaction (after what the
+    change wrote, as the ORM's autoflush would order it; as plain SQL, as in claim)."""
+    await session.flush()
+    connection = await session.connection()
+    await connection.execute(
         sa.update(IdempotencyKey)
         .where(IdempotencyKey.user_id == request.user_id, IdempotencyKey.key == request.key)
         .values(outcome=json.dumps(outcome))
