@@ -28,8 +28,8 @@ ON_SERVER = ("graphql", "by documentId", "stock")  # the rest are floors, on the
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--rounds", type=int, default=3, help="measurements per row and variant")
-    parser.add_argument("--duration", type=int, default=8, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=6, help="measurements per row and variant")
+    parser.add_argument("--duration", type=int, default=4, help="seconds per measurement")
     parser.add_argument("--warmup", type=int, default=3, help="seconds per row and variant")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (all on one CPU)")

@@ -46,6 +46,21 @@ def medians(found: Sequence[Measurement]) -> Medians:
     )
 
 
+Results = Mapping[tuple[str, str], Sequence[Measurement]]
+
+
+def paired(results: Results, row: str, top: str, bottom: str, *, cpu: bool = False) -> float:
+    """The median over rounds of one variant's req/s over another's measured in the same
+    round, minutes apart at most; read from CPU, the bottom's cpu/req over the top's.
+    The machine's own speed drifts by tens of percent over minutes (the same code's
+    cpu/req has moved 30% between runs): a ratio of two medians taken at different
+    times carries that drift, a median of same-round ratios mostly cancels it."""
+    pairs = zip(results[row, top], results[row, bottom], strict=True)
+    if cpu:
+        return _median([_cpu_ms(b) / _cpu_ms(t) for t, b in pairs])
+    return _median([t.requests_per_second / b.requests_per_second for t, b in pairs])
+
+
 def floors_cpu(
     results: Mapping[tuple[str, str], Sequence[Measurement]], rows: Sequence[str]
 ) -> dict[str, float]:
@@ -71,27 +86,31 @@ def _measured(row: str, variant: str, found: Sequence[Measurement], at: Medians)
     )
 
 
-def _ratios(rows: Sequence[str], at: Mapping[tuple[str, str], Medians]) -> list[str]:
+def _ratios(rows: Sequence[str], results: Results) -> list[str]:
     lines = [
         f"{'':<15} {'req/s ÷ same-SQL floor':^29} {'same-SQL cpu/req ÷':^22}"
         f" {'by documentId ÷ text':^22}",
         f"{'row':<15} {'graphql':>9} {'stock':>9} {'bytes':>9} {'graphql':>10} {'stock':>10}"
         f" {'req/s':>10} {'cpu/req':>10}",
     ]
+    sql = "same-SQL floor"
     for row in rows:
-        sql = at[row, "same-SQL floor"]
-        real, stock, raw = at[row, "graphql"], at[row, "stock"], at[row, "same-bytes floor"]
-        by_id = at[row, "by documentId"]
+
+        def ratio(top: str, bottom: str, *, cpu: bool = False, row: str = row) -> float:
+            return paired(results, row, top, bottom, cpu=cpu)
+
         lines.append(
-            f"{row:<15} {real.rate / sql.rate:>9.2f} {stock.rate / sql.rate:>9.2f}"
-            f" {raw.rate / sql.rate:>9.2f} {sql.cpu / real.cpu:>10.2f} {sql.cpu / stock.cpu:>10.2f}"
-            f" {by_id.rate / real.rate:>10.2f} {by_id.cpu / real.cpu:>10.2f}"
+            f"{row:<15} {ratio('graphql', sql):>9.2f} {ratio('stock', sql):>9.2f}"
+            f" {ratio('same-bytes floor', sql):>9.2f} {ratio('graphql', sql, cpu=True):>10.2f}"
+            f" {ratio('stock', sql, cpu=True):>10.2f} {ratio('by documentId', 'graphql'):>10.2f}"
+            f" {1 / ratio('by documentId', 'graphql', cpu=True):>10.2f}"
         )
     return lines
 
 
 def _goals(
     rows: Sequence[str],
+    results: Results,
     at: Mapping[tuple[str, str], Medians],
     previous: Mapping[str, float] | None,
 ) -> list[str]:
@@ -101,8 +120,8 @@ def _goals(
     lines = ["goals (issue 13):"]
     for row, goal in GOALS.items():
         if row in rows:
-            ratio = at[row, "graphql"].rate / at[row, "same-SQL floor"].rate
-            lead = ratio / (at[row, "stock"].rate / at[row, "same-SQL floor"].rate)
+            ratio = paired(results, row, "graphql", "same-SQL floor")
+            lead = paired(results, row, "graphql", "stock")
             lines.append(
                 f"  {mark(ratio >= goal)} {row}: graphql {ratio:.2f} of the same-SQL floor's"
                 f" req/s (goal ≥ {goal:.2f}); {lead:.2f}× stock's"
@@ -114,7 +133,7 @@ def _goals(
                 f"  {mark(tail <= TAIL)} {row} {variant}: p99 {tail:.1f} × p50 (goal ≤ {TAIL:g})"
             )
     for row in rows:
-        faster = at[row, "by documentId"].rate / at[row, "graphql"].rate
+        faster = paired(results, row, "by documentId", "graphql")
         lines.append(
             f"  {mark(faster >= 1.0)} {row}: by documentId {faster:.2f} × the req/s by text"
             " (goal ≥ 1.00)"
@@ -157,7 +176,7 @@ def table(
             at[row, variant] = medians(results[row, variant])
             lines.append(_measured(row, variant, results[row, variant], at[row, variant]))
         lines.append("")
-    lines += ["", *_ratios(rows, at), "", *_goals(rows, at, previous), "", *notes]
+    lines += ["", *_ratios(rows, results), "", *_goals(rows, results, at, previous), "", *notes]
     noisiest = max(m.other_cpu for found in results.values() for m in found)
     if noisiest > 0.25:
         lines.append(
@@ -175,8 +194,9 @@ LEGEND = (
     "server, db: cores used by the server process and by PostgreSQL's backends (median);",
     "other: the most any round saw used by anything else (other jobs, kernel network work).",
     "cpu/req: the server process's CPU per request (median, from /proc), the least noisy column.",
-    "req/s ÷ same-SQL floor: 1.00 = as fast as the floor. same-SQL cpu/req ÷: the floor's CPU",
-    "per request over graphql's (or stock's), the same ratio read from CPU, when the machine",
-    "is shared. by documentId ÷ text: its req/s over graphql's, and its cpu/req over graphql's.",
+    "The ratios (and the goals) are medians over rounds of same-round ratios, which cancel most",
+    "of the machine's drift between rounds. req/s ÷ same-SQL floor: 1.00 = as fast as the floor.",
+    "same-SQL cpu/req ÷: the floor's CPU per request over graphql's (or stock's), the same ratio",
+    "read from CPU. by documentId ÷ text: its req/s over graphql's, its cpu/req over graphql's.",
     "errors: non-200, socket errors, GraphQL or payload errors; unchanged: QUANTITY_UNCHANGED.",
 )
