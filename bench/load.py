@@ -205,6 +205,7 @@ def run(wrk: str, server: Server, path: str, script: Path, load: Load) -> Measur
     if done.returncode != 0:
         raise SystemExit(f"bench: wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     numbers = parse(done.stdout)
+    server.wait_until_idle()  # before the next measurement on this CPU starts
     other = max(busy - server_cpu - database_cpu - wrk_cpu, 0.0)
     return Measurement(
         **numbers,

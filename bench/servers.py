@@ -6,6 +6,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.environment import BIN, ROOT, SERVER_CPU, WORK
@@ -80,6 +81,28 @@ class Server:
         assert self.process is not None
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def wait_until_idle(self) -> float:
+        """See `wait_until_idle`: the requests a measurement left in flight."""
+        return wait_until_idle(self.cpu_seconds)
+
+
+def wait_until_idle(
+    cpu_seconds: Callable[[], float], quiet: float = 0.3, limit: float = 15.0
+) -> float:
+    """Wait until a process has used no CPU for `quiet` seconds (at most `limit`), and
+    say how long that took. When wrk stops, the server still works through the requests
+    it had in flight (32 dashboards: about a third of a second); measured next, a
+    variant on the same CPU would pay for them, and by the same server's CPU counter
+    too."""
+    started = time.monotonic()
+    last, still_since = cpu_seconds(), started
+    while (now := time.monotonic()) - still_since < quiet and now - started < limit:
+        time.sleep(0.05)
+        used = cpu_seconds()
+        if used != last:
+            last, still_since = used, time.monotonic()
+    return time.monotonic() - started
 
 
 def real_server(env: dict[str, str], port: int, *, planned: bool = True) -> Server:
