@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.persistence.tables import ChangeAction, Subscription, SubscriptionChange
@@ -28,18 +29,39 @@ def record(
     proration_amount: Decimal | None = None,
     channel_name: str | None = None,
 ) -> None:
-    session.add(
-        SubscriptionChange(
-            account_id=subscription.account_id,
-            subscription_id=subscription.id,
-            user_id=actor.user_id,
-            action=action,
-            old_quantity=old_quantity,
-            new_quantity=subscription.quantity,
-            proration_amount=proration_amount,
-            channel_name=channel_name,
-            occurred_at=now,
-            request_id=actor.request_id,
-            served_by=actor.instance,
-        )
-    )
+    """Add the record to the session: it is written with the session's next flush."""
+    values = _values(actor, subscription, action, now, old_quantity, proration_amount)
+    session.add(SubscriptionChange(**values, channel_name=channel_name))
+
+
+async def write(
+    connection: AsyncConnection,
+    actor: Actor,
+    subscription,
+    action: ChangeAction,
+    now: datetime,
+    old_quantity: int | None = None,
+    proration_amount: Decimal | None = None,
+) -> None:
+    """Write the record at once, with the same INSERT a flush would send, for a change
+    that writes its rows itself (services.changes)."""
+    values = _values(actor, subscription, action, now, old_quantity, proration_amount)
+    await connection.execute(_CHANGES.insert().values(**values, channel_name=None))
+
+
+_CHANGES = SubscriptionChange.__table__
+
+
+def _values(actor, subscription, action, now, old_quantity, proration_amount) -> dict:
+    return {
+        "account_id": subscription.account_id,
+        "subscription_id": subscription.id,
+        "user_id": actor.user_id,
+        "action": action,
+        "old_quantity": old_quantity,
+        "new_quantity": subscription.quantity,
+        "proration_amount": proration_amount,
+        "occurred_at": now,
+        "request_id": actor.request_id,
+        "served_by": actor.instance,
+    }
