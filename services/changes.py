@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,9 +27,10 @@ from services.idempotency import Operation
 from services.money import ZERO
 from services.permissions import Viewer, require_admin
 from services.persistence.database import Database
-from services.persistence.locks import lock_account_of
+from services.persistence.locks import lock_account_of, lock_account_records_of
 from services.persistence.records import (
     InvoiceLineRecord,
+    SubscriptionLike,
     SubscriptionRecord,
     from_json,
     select_records,
@@ -85,6 +85,20 @@ class ChangeRequest:
         require_admin(self.viewer, subscription.account_id, asked_for)
         return subscription
 
+    async def state_to_change(
+        self, session: AsyncSession, subscription_id: int | None, now: datetime
+    ) -> SubscriptionRecord:
+        """`subscription_to_change` as a record, for a change that writes its rows
+        itself: only an account with an invoice due enters the session, to be billed."""
+        account = await lock_account_records_of(session, subscription_id) if subscription_id else []
+        found = next((s for s in account if s.id == subscription_id), None)
+        if found is None:
+            raise not_found(Subject.SUBSCRIPTION)
+        if any(billing_state(s).next_boundary <= now for s in account):
+            return snapshot(await self.subscription_to_change(session, subscription_id, now))
+        require_admin(self.viewer, found.account_id, Subject.SUBSCRIPTION)
+        return found
+
 
 async def _pending(session: AsyncSession, subscription_id: int) -> Pending:
     """The lines pending on the subscription's next invoice (the first ones, with the
@@ -100,7 +114,8 @@ async def _pending(session: AsyncSession, subscription_id: int) -> Pending:
         .limit(PENDING_LINES_KEPT)
     )
     # Plain rows, no ORM entities: run on the session's connection, skipping the ORM's
-    # per-statement setup (Changed.of has just flushed, which session.exec would do).
+    # per-statement setup (whatever the session held is flushed: Changed.of flushes, and
+    # a quantity change writes with Core).
     connection = await session.connection()
     rows = (await connection.execute(statement)).all()
     if not rows:
@@ -120,9 +135,13 @@ class Changed:
     pending: Pending = NOTHING_PENDING
 
     @classmethod
-    async def of(cls, session: AsyncSession, subscription: Subscription) -> "Changed":
+    async def of(
+        cls, session: AsyncSession, subscription: Subscription | SubscriptionRecord
+    ) -> "Changed":
         await session.flush()
-        return cls(snapshot(subscription), await _pending(session, subscription.id))
+        if not isinstance(subscription, SubscriptionRecord):
+            subscription = snapshot(subscription)
+        return cls(subscription, await _pending(session, subscription.id))
 
     def to_json(self) -> dict:
         return {
@@ -163,7 +182,7 @@ class QuantityChanged:
         )
 
 
-async def _replay_legacy(session: AsyncSession, subscription: Subscription, stored: dict):
+async def _replay_legacy(session: AsyncSession, subscription: SubscriptionRecord, stored: dict):
     """Keys stored before 2026-11-30 kept ids, not states: answer with today's state."""
     line_id = stored["proration_line_id"]
     line = await session.get_one(InvoiceLine, line_id) if line_id else None
@@ -208,7 +227,7 @@ async def update_quantity(
     async with request.db.transaction() as session:
         # Taken under the lock, so the change is priced where it really happens.
         now = request.clock.now()
-        subscription = await request.subscription_to_change(session, subscription_id, now)
+        subscription = await request.state_to_change(session, subscription_id, now)
         stored = await request.repeated(session, key, now)
         if stored is not None:
             if "subscription" not in stored:
@@ -222,17 +241,15 @@ async def update_quantity(
                 request.viewer.user_id, subscription.id, change, plan.monthly_cost(quantity)
             )
             quotes.require_honoured(request.quote_key, quote_id, terms, now)
-        line = await _apply(session, request, subscription, change, now)
-        outcome = QuantityChanged(
-            await Changed.of(session, subscription), line, change.old_quantity
-        )
+        changed, line = await _apply(session, request, subscription, change, now)
+        outcome = QuantityChanged(changed, line, change.old_quantity)
         if key is not None:
             await idempotency.remember(session, key, outcome.to_json())
     return outcome
 
 
 def check_new_quantity(
-    plan: Plan, subscription: Subscription, quantity: int, expected_quantity: int | None
+    plan: Plan, subscription: SubscriptionLike, quantity: int, expected_quantity: int | None
 ) -> None:
     """Refuse a new quantity, in this order: outside 1–50, the quantity the client saw
     is stale, nothing would change, or it would leave connected channels without a
@@ -265,10 +282,10 @@ def check_new_quantity(
 async def _apply(
     session: AsyncSession,
     request: ChangeRequest,
-    subscription: Subscription,
+    subscription: SubscriptionRecord,
     change: PricedChange,
     now: datetime,
-) -> InvoiceLineRecord | None:
+) -> tuple[Changed, InvoiceLineRecord | None]:
     """The new quantity, its proration line (while active), its audit record and its
     live event. Written at once with Core, the statements a flush would send in the
     order it would send them: the hottest write skips the unit of work."""
@@ -288,8 +305,7 @@ async def _apply(
         .where(_SUBSCRIPTIONS.c.id == subscription.id)
         .values(quantity=change.new_quantity)
     )
-    # The entity learns the quantity as stored: nothing left for a flush to write.
-    set_committed_value(subscription, "quantity", change.new_quantity)
+    subscription = subscription._replace(quantity=change.new_quantity)
     await audit.write(
         connection,
         request.actor,
@@ -300,7 +316,7 @@ async def _apply(
         proration_amount=change.proration_amount,
     )
     events.announce(session, EventKind.QUANTITY_CHANGED, subscription, now)
-    return line
+    return Changed(subscription, await _pending(session, subscription.id)), line
 
 
 _LINES = InvoiceLine.__table__
