@@ -43,6 +43,11 @@ def billing_state(subscription) -> BillingState:
     )
 
 
+def falls_due(subscription, now: datetime) -> bool:
+    """Whether a stored subscription has an invoice (or a trial's end) due by `now`."""
+    return billing_state(subscription).next_boundary <= now
+
+
 def cross_boundary(state: BillingState) -> BillingState:
     """The state just after `state.next_boundary`: a trial turns into the first period,
     a period into the next one. The trial's end date fixes the billing anchor."""
