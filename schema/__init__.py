@@ -10,6 +10,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from resolvers.accounts import MAX_PAGE_SIZE
 from schema import manifest
+from schema import trusted as trusted_documents
 from schema.cost import QueryCostLimiter, largest_cost
 from schema.errors import PresentErrors, log_unexpected
 from schema.extension_hooks import ExtensionsRunner
@@ -67,12 +68,16 @@ class BillingSchema(strawberry.Schema):
         hide_suggestions: bool = False,
         document_rules: tuple = (),
         planned: bool = True,
+        trusted_steps: tuple = (),
+        costed_trusted_steps: tuple = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.hide_suggestions = hide_suggestions
         self.document_rules = document_rules  # added to graphql's by AddValidationRules
         self.planned = planned
+        self.trusted_steps = trusted_steps
+        self.costed_trusted_steps = costed_trusted_steps  # its largest page may cost too much
 
     @property
     def trusted_checks(self) -> Checks:
@@ -106,7 +111,21 @@ class BillingSchema(strawberry.Schema):
     async def execute(self, query: str | None, *args, **kwargs) -> ExecutionResult:
         if isinstance(query, str) and len(query) > MAX_DOCUMENT_LENGTH:
             return _too_long(len(query))
-        return await super().execute(query, *args, **kwargs)
+        document = self.trusted.of_text(query)
+        token = trusted_documents.running.set(document)
+        try:
+            return await super().execute(query, *args, **kwargs)
+        finally:
+            trusted_documents.running.reset(token)
+
+    def get_extensions(self, sync: bool = False) -> list:
+        """A trusted document's steps: no parsing, validation or planning to do, and no
+        cost to estimate unless its largest page could exceed the limit."""
+        document = trusted_documents.running.get()
+        if document is None or sync or self.directives:
+            return super().get_extensions(sync)
+        steps = self.trusted_steps if document.within_cost else self.costed_trusted_steps
+        return [make() for make in steps]
 
     def create_extensions_runner(self, execution_context, extensions) -> ExtensionsRunner:
         return ExtensionsRunner(execution_context=execution_context, extensions=extensions)
@@ -122,6 +141,10 @@ def build_schema(
     """The schema; `advanceTestClock` exists only when the server has a test clock,
     production refuses introspection, and `planned` runs simple queries on a plan."""
     rules = LIMIT_RULES + ([IntrospectionOff] if production else [])
+
+    def cost_limit() -> QueryCostLimiter:
+        return QueryCostLimiter(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE)
+
     extensions = [
         OperationLog,  # outermost: logs the outcome after errors are presented
         PresentErrors,
@@ -130,11 +153,16 @@ def build_schema(
         DocumentCache,
         lambda: AddValidationRules(rules),
         lambda: DocumentValidation(hide_suggestions=production),
-        lambda: QueryCostLimiter(MAX_COST, ASSUMED_LIST_SIZE, MAX_PAGE_SIZE),
+        cost_limit,
         SubscriptionsOverWebSocket,
     ]
     if planned:
         extensions.append(PlannedExecution)  # after the cost limit, which may refuse
+    # What a trusted document still needs: the steps above but parsing and validation,
+    # done for it at start-up (schema/trusted.py), and the cost limit where its largest
+    # page is within it.
+    always = [OperationLog, PresentErrors, TrustedExecution, SubscriptionsOverWebSocket]
+    planning = [PlannedExecution] if planned else []
     return BillingSchema(
         query=Query,
         mutation=TestClockMutation if test_clock else Mutation,
@@ -145,6 +173,8 @@ def build_schema(
         hide_suggestions=production,
         document_rules=tuple(rules),
         planned=planned,
+        trusted_steps=(*always, *planning),
+        costed_trusted_steps=(*always, cost_limit, *planning),
     )
 
 

@@ -3,12 +3,16 @@
 Each document of the manifest (schema/manifest.py) is parsed, validated with every rule
 and limit a request meets, costed at the largest page the limits allow, and planned,
 once. A request that names one by `documentId`, or sends its exact text, then skips
-all of that: `TrustedExecution` hands Strawberry the parsed document, and the
-validation, cost and planning steps see `current_operation().trusted` and use what was
-made here. A manifest document that fails any of it stops the server from starting.
+all of that: it runs with only the extensions that still have work to do for it
+(`TRUSTED_STEPS` in schema/__init__.py: the operation log and metrics, error masking,
+this module's `TrustedExecution`, the cost limit where the document's largest page could
+exceed it, and planned execution), and `TrustedExecution` hands Strawberry the parsed
+document, already validated. A manifest document that fails any of it stops the server
+from starting.
 """
 
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
@@ -95,15 +99,21 @@ class TrustedDocuments:
         return self.by_text.get(text) if isinstance(text, str) else None
 
 
+# The trusted document the operation being set up runs, for the schema to pick its steps.
+running: ContextVar[TrustedDocument | None] = ContextVar("trusted_document", default=None)
+
+
 class TrustedExecution(SchemaExtension):
-    """Gives Strawberry a trusted document already parsed; the later steps see
-    `current_operation().trusted` and skip their work."""
+    """Gives Strawberry a trusted document parsed and validated; the later steps see
+    `current_operation().trusted` (the plan, the operation's name for the log)."""
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        document = context.schema.trusted.of_text(context.query)
+        # Set by BillingSchema.execute; a stream (WebSocket) is looked up here.
+        document = running.get() or context.schema.trusted.of_text(context.query)
         if document is not None:
             context.graphql_document = document.document
+            context.pre_execution_errors = []  # validated at start-up
             current_operation().trusted = document
         yield
 

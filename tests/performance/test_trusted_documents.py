@@ -89,3 +89,64 @@ async def test_new_text_does_the_work(api, document_work, execution_path):
     # Only the planned path plans (schema/planned.py).
     assert (document_work["selection"] >= 1) == (execution_path == "planned")
     assert document_work["cost"] >= 1
+
+
+@pytest.fixture
+def steps_made(monkeypatch) -> list[list[str]]:
+    """The schema extensions made for each operation, by class name, from now on."""
+    from schema import BillingSchema
+
+    made: list[list[str]] = []
+    original = BillingSchema.get_extensions
+
+    def recorded(self, sync: bool = False):
+        extensions = original(self, sync)
+        made.append([type(extension).__name__ for extension in extensions])
+        return extensions
+
+    monkeypatch.setattr(BillingSchema, "get_extensions", recorded)
+    return made
+
+
+LEAN_STEPS = [
+    "OperationLog",
+    "PresentErrors",
+    "TrustedExecution",
+    "SubscriptionsOverWebSocket",
+    "PlannedExecution",
+]
+
+
+@pytest.mark.execution_path("planned")
+@pytest.mark.no_twin(reason="the twin's operations would be recorded too")
+async def test_a_trusted_document_runs_only_the_steps_with_work_left(api, steps_made):
+    dashboard_id, dashboard = by_name("Dashboard")
+
+    await post(api, {"documentId": dashboard_id})
+    await post(api, {"query": dashboard})
+    await post(api, {"query": f"{dashboard}\n# not the manifest's text"})
+
+    by_id, by_text, free_text = steps_made
+    # The log, the metrics, masking and the plan still run; parsing, validation and
+    # the cost estimate were done at start-up.
+    assert by_id == by_text == LEAN_STEPS
+    assert {"DocumentCache", "DocumentValidation", "QueryCostLimiter"} <= set(free_text)
+    assert set(LEAN_STEPS) <= set(free_text)
+
+
+def test_a_trusted_document_whose_largest_page_costs_too_much_keeps_the_cost_limit():
+    from dataclasses import replace
+
+    from schema import build_schema, trusted
+
+    schema = build_schema()
+    dashboard_id, _ = by_name("Dashboard")
+    costly = replace(schema.trusted.named(dashboard_id), within_cost=False)
+
+    token = trusted.running.set(costly)
+    try:
+        steps = [type(extension).__name__ for extension in schema.get_extensions()]
+    finally:
+        trusted.running.reset(token)
+
+    assert steps == [*LEAN_STEPS[:-1], "QueryCostLimiter", "PlannedExecution"]
