@@ -112,12 +112,16 @@ class Field:
     item_nullable: bool
     attribute: str | None = None  # a plain attribute with no permission: read directly
     awaits: bool = False  # it, or something below it, awaits: set by the planner
+    # Its value on a source when nothing below awaits (Execution, source): set by the
+    # planner, from _completion.
+    complete: Callable[[Any, Any], Any] | None = None
 
 
 @dataclass(slots=True)
 class Selection:
     fields: list[Field] = field(default_factory=list)
     is_sync: bool = True  # nothing below awaits
+    completions: list[tuple[str, Callable]] = field(default_factory=list)  # when is_sync
 
 
 def _unwrap(type_) -> tuple[Any, bool, bool, bool]:
@@ -158,6 +162,30 @@ def _enum_names(enum_type: GraphQLEnumType) -> Callable[[Any], Any]:
     return serialize
 
 
+def _completion(f: Field) -> Callable[[Any, Any], Any]:
+    """How a field whose subtree is synchronous gets its value. Most of a dashboard's
+    fields are an attribute and a scalar: those get a function of their own, with
+    nothing left to decide per value."""
+    key, attribute, serialize = f.key, f.attribute, f.serialize
+    if attribute is None or serialize is None or f.is_list:
+        return lambda execution, source: execution._sync_field(f, source)
+    if f.nullable:
+
+        def nullable_scalar(_execution, source):
+            value = getattr(source, attribute)
+            return None if value is None else serialize(value)
+
+        return nullable_scalar
+
+    def scalar(_execution, source):
+        value = getattr(source, attribute)
+        if value is None:
+            raise Fallback(key)
+        return serialize(value)
+
+    return scalar
+
+
 def _resolver(function: Callable, takes_info: bool) -> Callable:
     if takes_info:
         return lambda source, info, arguments: function(source, info, **arguments)
@@ -186,7 +214,10 @@ class Planner:
         for f in planned.fields:
             below = f.selection is not None and not f.selection.is_sync
             f.awaits = f.is_async or bool(f.permissions) or below
+            f.complete = None if f.awaits else _completion(f)
         planned.is_sync = not any(f.awaits for f in planned.fields)
+        if planned.is_sync:
+            planned.completions = [(f.key, f.complete) for f in planned.fields]
         return planned
 
     def field(self, node: FieldNode, key: str, parent, by_name: dict) -> Field:
@@ -350,23 +381,15 @@ class Execution:
         return self.sync_object(f.selection, value)
 
     def sync_object(self, selection: Selection, source: Any) -> dict:
-        result = {}
-        for f in selection.fields:
-            if f.attribute is not None and f.serialize is not None and not f.is_list:
-                # most of a dashboard: an attribute and a scalar, the shortest way
-                value = getattr(source, f.attribute)
-                result[f.key] = f.serialize(value) if value is not None else self._value(f, None)
-            else:
-                result[f.key] = self._sync_field(f, source)
-        return result
+        return {key: complete(self, source) for key, complete in selection.completions}
 
     def _sync_field(self, f: Field, source: Any) -> Any:
-        """A field whose subtree is synchronous; most are attributes and scalars, the
-        per-field cost of a dashboard, so those take the shortest way."""
+        """A field whose subtree is synchronous, other than an attribute and a scalar
+        (_completion)."""
         if f.attribute is not None:
             value = getattr(source, f.attribute)
         else:
-            value = f.resolve(source, self.info, self._arguments(f))
+            value = f.resolve(source, self.info, self._arguments(f) if f.argument_names else _NONE)
         if value is not None and f.serialize is not None and not f.is_list:
             return f.serialize(value)
         return self._value(f, value)
@@ -406,7 +429,7 @@ class Execution:
                 result[f.key] = None  # keeps the document's order
                 waiting.append(f)
             else:
-                result[f.key] = self._sync_field(f, source)
+                result[f.key] = f.complete(self, source)
         if len(waiting) == 1:
             result[waiting[0].key] = await self._async_value(waiting[0], source)
         elif waiting:
