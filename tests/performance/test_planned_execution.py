@@ -94,3 +94,47 @@ def test_the_dashboard_queries_are_planned():
         assert plan_operation(schema, parse(client_operation(name)), None) is not None, name
     # A field behind an admin-only permission stays on the generic path.
     assert plan_operation(schema, parse(client_operation("SubscriptionHistory")), None) is None
+
+
+def _selection_below(document: str, *keys: str):
+    """The plan of the object `keys` leads to, in a planned document."""
+    from graphql import parse
+
+    from schema import build_schema
+    from schema.planned import plan_operation
+
+    selection = plan_operation(build_schema(test_clock=False), parse(document), None)
+    for key in keys:
+        selection = next(f for f in selection.fields if f.key == key).selection
+    return selection
+
+
+def test_a_synchronous_object_answers_its_values_and_falls_back_on_a_broken_promise():
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from schema.planned import Execution, Fallback, PlannedInfo
+
+    invoice = _selection_below(
+        "query Q($id: ID!) { subscription(id: $id) { upcomingInvoice "
+        "{ number status total { amount formatted } } } }",
+        "subscription",
+        "upcomingInvoice",
+    )
+    execution = Execution(PlannedInfo(context=None), variables={})
+    total = SimpleNamespace(amount=Decimal("41.60"), formatted="$41.60")
+    upcoming = SimpleNamespace(number=None, status=None, total=total)
+
+    # `number` may be null; `status` may not: the generic executor must answer then.
+    with pytest.raises(Fallback) as fell_back:
+        execution.sync_object(invoice, upcoming)
+    assert fell_back.value.args == ("status",) and fell_back.value.reason == "null"
+
+    from services.billing.invoices import InvoiceStatus
+
+    upcoming.status = InvoiceStatus.UPCOMING
+    assert execution.sync_object(invoice, upcoming) == {
+        "number": None,
+        "status": "UPCOMING",
+        "total": {"amount": "41.60", "formatted": "$41.60"},
+    }
