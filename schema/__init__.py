@@ -119,8 +119,8 @@ class BillingSchema(strawberry.Schema):
             trusted_documents.running.reset(token)
 
     def get_extensions(self, sync: bool = False) -> list:
-        """A trusted document's steps: no parsing, validation or planning to do, and no
-        cost to estimate unless its largest page could exceed the limit."""
+        """A trusted document's steps (build_schema): it was parsed, validated, planned
+        and costed at its largest page at start-up, so only what remains is made."""
         document = trusted_documents.running.get()
         if document is None or sync or self.directives:
             return super().get_extensions(sync)
@@ -158,9 +158,9 @@ def build_schema(
     ]
     if planned:
         extensions.append(PlannedExecution)  # after the cost limit, which may refuse
-    # What a trusted document still needs: the steps above but parsing and validation,
-    # done for it at start-up (schema/trusted.py), and the cost limit where its largest
-    # page is within it.
+    # What a trusted document still needs: the steps above without parsing and validation
+    # (done for it at start-up, schema/trusted.py) and, where its largest page is within
+    # the limit, without the cost estimate.
     always = [OperationLog, PresentErrors, TrustedExecution, SubscriptionsOverWebSocket]
     planning = [PlannedExecution] if planned else []
     return BillingSchema(

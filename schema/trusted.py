@@ -4,7 +4,7 @@ Each document of the manifest (schema/manifest.py) is parsed, validated with eve
 and limit a request meets, costed at the largest page the limits allow, and planned,
 once. A request that names one by `documentId`, or sends its exact text, then skips
 all of that: it runs with only the extensions that still have work to do for it
-(`TRUSTED_STEPS` in schema/__init__.py: the operation log and metrics, error masking,
+(`trusted_steps` in schema/__init__.py's build_schema: the operation log and metrics, error masking,
 this module's `TrustedExecution`, the cost limit where the document's largest page could
 exceed it, and planned execution), and `TrustedExecution` hands Strawberry the parsed
 document, already validated. A manifest document that fails any of it stops the server
