@@ -121,7 +121,6 @@ class Field:
 class Selection:
     fields: list[Field] = field(default_factory=list)
     is_sync: bool = True  # nothing below awaits
-    completions: list[tuple[str, Callable]] = field(default_factory=list)  # when is_sync
 
 
 def _unwrap(type_) -> tuple[Any, bool, bool, bool]:
@@ -216,8 +215,6 @@ class Planner:
             f.awaits = f.is_async or bool(f.permissions) or below
             f.complete = None if f.awaits else _completion(f)
         planned.is_sync = not any(f.awaits for f in planned.fields)
-        if planned.is_sync:
-            planned.completions = [(f.key, f.complete) for f in planned.fields]
         return planned
 
     def field(self, node: FieldNode, key: str, parent, by_name: dict) -> Field:
@@ -381,7 +378,7 @@ class Execution:
         return self.sync_object(f.selection, value)
 
     def sync_object(self, selection: Selection, source: Any) -> dict:
-        return {key: complete(self, source) for key, complete in selection.completions}
+        return {f.key: f.complete(self, source) for f in selection.fields}
 
     def _sync_field(self, f: Field, source: Any) -> Any:
         """A field whose subtree is synchronous, other than an attribute and a scalar
@@ -389,7 +386,7 @@ class Execution:
         if f.attribute is not None:
             value = getattr(source, f.attribute)
         else:
-            value = f.resolve(source, self.info, self._arguments(f) if f.argument_names else _NONE)
+            value = f.resolve(source, self.info, self._arguments(f))
         if value is not None and f.serialize is not None and not f.is_list:
             return f.serialize(value)
         return self._value(f, value)
