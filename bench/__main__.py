@@ -15,7 +15,9 @@ import os
 import secrets
 import subprocess
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 from bench import checks, data, environment, load, report, servers
 from bench.environment import RESULTS, TARGETS, WORK, free_port
@@ -91,6 +93,8 @@ class Run:
         self.rows = rows_for(seeded)
         self.tokens: dict[str, str] = {}
         self.results: dict[tuple[str, str], list[load.Measurement]] = defaultdict(list)
+        # (row, top variant): the top's and its partner's measurements, taken together
+        self.paired: report.Paired = defaultdict(list)
         self.revision = "unknown"
 
     def say(self, text: str) -> None:
@@ -99,22 +103,41 @@ class Run:
     def undo_writes(self) -> None:
         asyncio.run(data.undo_writes(self.target.url, self.seeded))
 
+    def script(self, row: Row, variant: str, name: str = "") -> tuple[str, Path]:
+        """The path to ask and a fresh wrk script (updateQuantity's idempotency keys
+        carry its nonce)."""
+        path = "/graphql" if variant in ON_SERVER else row.floor_path
+        name = f"{self.target.name}-{row.name}{name}"
+        script = load.write_script(
+            row, self.tokens[row.email], name, by_id=variant == "by documentId"
+        )
+        return path, script
+
+    def settings(self, seconds: int) -> load.Load:
+        return load.Load(seconds, self.args.connections, self.args.threads)
+
     def measure(
         self, row: Row, variant: str, server: servers.Server, seconds: int
     ) -> load.Measurement:
-        path = "/graphql" if variant in ON_SERVER else row.floor_path
-        # A fresh script per run: updateQuantity's idempotency keys carry its nonce.
-        script = load.write_script(
-            row,
-            self.tokens[row.email],
-            f"{self.target.name}-{row.name}",
-            by_id=variant == "by documentId",
-        )
-        settings = load.Load(seconds, self.args.connections, self.args.threads)
-        measured = load.run(self.wrk, server, path, script, settings)
+        path, script = self.script(row, variant)
+        measured = load.run(self.wrk, server, path, script, self.settings(seconds))
         if row.writes:
             self.undo_writes()
         return measured
+
+    def measure_pair(
+        self, row: Row, pair: tuple[str, str], on: tuple[servers.Server, servers.Server]
+    ) -> tuple[load.Measurement, load.Measurement]:
+        """Both variants at once, on the server CPU they share. Writers pick from
+        different halves of the subscriptions, so neither waits on the other's rows."""
+        targets = []
+        for half, (variant, server) in enumerate(zip(pair, on, strict=True)):
+            mine = replace(row, subscriptions=row.subscriptions[half::2])
+            targets.append((server, *self.script(mine, variant, f"-pair{half}")))
+        top, bottom = load.run_together(self.wrk, targets, self.settings(self.args.duration))
+        if row.writes:
+            self.undo_writes()
+        return top, bottom
 
     def prepare(self) -> dict[str, int]:
         self.say(f"building the database at {self.target.url}")
@@ -129,6 +152,7 @@ class Run:
     def run(self) -> str:
         counts = self.prepare()
         real = servers.real_server(self.env, free_port())
+        twin = servers.real_server(self.env, free_port(), name="graphql-twin")
         stock = servers.real_server(self.env, free_port(), planned=False)
         sql = servers.floor("sql", self.env, free_port())
         recorded_path = WORK / f"recorded-{self.target.name}.json"
@@ -140,15 +164,18 @@ class Run:
             "same-SQL floor": sql,
             "same-bytes floor": raw,
         }
+        partners = {"same-SQL floor": sql, "graphql": twin}
         try:
             self.revision = revision()
             real.start()
             recorded = checks.record(real, self.rows, self.tokens)
             recorded_path.write_text(json.dumps({p: b.decode() for p, b in recorded.items()}))
             stock.start()
+            twin.start()
             sql.start()
             raw.start()
             checks.same_answers(real, stock, self.rows, self.tokens, recorded)
+            checks.same_answers(twin, stock, self.rows, self.tokens, recorded)
             floors = {"same-SQL": sql, "same-bytes": raw}
             checks.same_json(floors, self.rows, self.tokens, recorded)
             self.undo_writes()
@@ -170,10 +197,23 @@ class Run:
                             f"  p50 {found.p50_ms:7.2f} ms  p99 {found.p99_ms:7.2f} ms"
                             f"  other CPU {found.other_cpu:.2f}"
                         )
+                    self.measure_pairs(row, number, variants, partners)
         finally:
-            for server in (real, stock, sql, raw):
+            for server in (real, twin, stock, sql, raw):
                 server.stop()
         return self.table(counts, {row.name: len(recorded[row.floor_path]) for row in self.rows})
+
+    def measure_pairs(self, row: Row, number: int, variants: dict, partners: dict) -> None:
+        for pair in report.PAIRS:
+            top, partner = pair
+            found = self.measure_pair(row, pair, (variants[top], partners[partner]))
+            self.paired[row.name, top].append(found)
+            ratio = report.cpu_ratio(*found)
+            self.say(
+                f"round {number + 1}/{self.args.rounds} {row.name:<14} {top} with {partner}"
+                f" at once: {ratio:.2f} of its req/s per CPU second"
+                f"  other CPU {found[0].other_cpu:.2f}"
+            )
 
     def table(self, counts: dict[str, int], sizes: dict[str, int]) -> str:
         """The table, after the floors' cpu/req of the latest earlier run (if any) is
@@ -206,7 +246,7 @@ class Run:
         kept = RESULTS / f"{self.target.name}-floors.json"
         previous = json.loads(kept.read_text()) if kept.exists() else None
         kept.write_text(json.dumps(report.floors_cpu(self.results, rows)))
-        return report.table(title, settings, self.results, rows, notes, previous)
+        return report.table(title, settings, self.results, rows, self.paired, notes, previous)
 
 
 def main() -> None:

@@ -181,35 +181,58 @@ def _children_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _command(wrk: str, server: Server, path: str, script: Path, load: Load) -> list[str]:
+    command = ["taskset", "-c", WRK_CPU, wrk, f"-t{load.threads}", f"-c{load.connections}"]
+    command += [f"-d{load.duration:g}s", "--timeout", "10s", "--latency", "-s", str(script)]
+    return [*command, server.url(path)]
+
+
+Target = tuple[Server, str, Path]  # a server, the path to ask, the wrk script
+
+
 def run(wrk: str, server: Server, path: str, script: Path, load: Load) -> Measurement:
     """One wrk run on the wrk CPU against `server`; bounded by wrk's own -d and a
     timeout on top."""
-    command = ["taskset", "-c", WRK_CPU, wrk, f"-t{load.threads}", f"-c{load.connections}"]
-    command += [f"-d{load.duration:g}s", "--timeout", "10s", "--latency", "-s", str(script)]
-    command.append(server.url(path))
-    before = (time.monotonic(), _busy_seconds(), server.cpu_seconds(), _database_processes())
+    return run_together(wrk, [(server, path, script)], load)[0]
+
+
+def run_together(wrk: str, targets: list[Target], load: Load) -> list[Measurement]:
+    """One wrk per target, all started at once and run for the same seconds, so the
+    servers share the server CPU over the same window: whatever the machine does to
+    its speed meanwhile, it does to all of them (the paired measurements)."""
+    servers = [server for server, _, _ in targets]
+    before = (time.monotonic(), _busy_seconds(), _database_processes())
+    cpu_before = [server.cpu_seconds() for server in servers]
     wrk_before = _children_seconds()
-    done = subprocess.run(  # noqa: S603
-        command,
-        capture_output=True,
-        text=True,
-        timeout=load.duration + 60,
-        check=False,
-        env={**os.environ, "LC_ALL": "C"},
-    )
+    running = [
+        subprocess.Popen(  # noqa: S603
+            _command(wrk, server, path, script, load),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+        for server, path, script in targets
+    ]
+    outputs = [process.communicate(timeout=load.duration + 60) for process in running]
     elapsed = time.monotonic() - before[0]
     busy = _busy_seconds() - before[1]
-    server_cpu = server.cpu_seconds() - before[2]
-    database_cpu = _database_seconds(before[3], _database_processes())
+    used = zip(servers, cpu_before, strict=True)
+    server_cpu = [server.cpu_seconds() - was for server, was in used]
+    database_cpu = _database_seconds(before[2], _database_processes())
     wrk_cpu = _children_seconds() - wrk_before
-    if done.returncode != 0:
-        raise SystemExit(f"bench: wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    numbers = parse(done.stdout)
-    server.wait_until_idle()  # before the next measurement on this CPU starts
-    other = max(busy - server_cpu - database_cpu - wrk_cpu, 0.0)
-    return Measurement(
-        **numbers,
-        server_cpu=server_cpu / elapsed,
-        database_cpu=database_cpu / elapsed,
-        other_cpu=other / elapsed,
-    )
+    for process, (stdout, stderr) in zip(running, outputs, strict=True):
+        if process.returncode != 0:
+            raise SystemExit(f"bench: wrk failed ({process.returncode}):\n{stdout}\n{stderr}")
+    for server in servers:
+        server.wait_until_idle()  # before the next measurement on this CPU starts
+    other = max(busy - sum(server_cpu) - database_cpu - wrk_cpu, 0.0)
+    return [
+        Measurement(
+            **parse(stdout),
+            server_cpu=used / elapsed,
+            database_cpu=database_cpu / elapsed,  # the database's, shared by all
+            other_cpu=other / elapsed,
+        )
+        for (stdout, _), used in zip(outputs, server_cpu, strict=True)
+    ]

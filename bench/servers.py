@@ -105,12 +105,14 @@ def wait_until_idle(
     return time.monotonic() - started
 
 
-def real_server(env: dict[str, str], port: int, *, planned: bool = True) -> Server:
+def real_server(
+    env: dict[str, str], port: int, *, planned: bool = True, name: str = "graphql"
+) -> Server:
     """`octopods serve`; with `planned=False` the stock setup (Strawberry's own
     execution, OCTOPODS_PLANNED_EXECUTION=0), to show what the planned one gains."""
     command = [str(BIN / "octopods"), "serve", "--port", str(port)]
     if planned:
-        return Server("graphql", command, env, port)
+        return Server(name, command, env, port)
     return Server("stock", command, {**env, "OCTOPODS_PLANNED_EXECUTION": "0"}, port)
 
 
