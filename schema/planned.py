@@ -5,8 +5,9 @@ input objects; every field either a plain attribute or a resolver that takes onl
 `info` and scalar arguments; no permission but those marked `plannable`) is
 planned once: for each field, how to get its value and how to serialize it. Executing
 the plan calls the same resolvers and serializers as the generic executor and
-resolves siblings and list items concurrently, so DataLoaders batch as before, but it
-skips graphql-core's per-field bookkeeping (about 40% of a request).
+resolves siblings and list items concurrently (schema/together.py, without a task
+each), so DataLoaders batch as before, but it skips graphql-core's per-field
+bookkeeping (about 40% of a request).
 
 Anything the plan does not foresee (an exception, a null where the schema promises a
 value, a variable that does not coerce) falls back to the generic executor, which then
@@ -19,7 +20,6 @@ and log lines are held to a generic twin's (tests/support/api.py);
 OCTOPODS_PLANNED_EXECUTION=0 turns the plan off.
 """
 
-import asyncio
 import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -46,6 +46,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from resolvers import ids
 from schema.operation_log import current_operation
 from schema.parsing import CACHED_LENGTH
+from schema.together import together
 from services.errors import DomainError
 
 log = logging.getLogger("octopods.planned")
@@ -71,22 +72,6 @@ def _reason(error: Exception) -> str:
     if isinstance(error, Fallback):
         return error.reason
     return "refusal" if isinstance(error, DomainError) else "error"
-
-
-def _first(error: BaseException) -> BaseException:
-    """The failure itself, out of the task groups it went up through."""
-    while isinstance(error, BaseExceptionGroup):
-        error = error.exceptions[0]
-    return error
-
-
-async def _together(awaitables) -> list:
-    """Their results, run concurrently. The first failure cancels the others and waits
-    for them to end before it goes up: nothing of the plan still runs once the generic
-    executor starts over."""
-    async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(awaitable) for awaitable in awaitables]
-    return [task.result() for task in tasks]
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,7 +391,7 @@ class Execution:
                 raise Fallback(f.key)
             return None
         if f.is_list:
-            return await _together(self._async_item(f, item) for item in value)
+            return await together(self._async_item(f, item) for item in value)
         return await self.async_object(f.selection, value)
 
     async def _async_item(self, f: Field, value: Any) -> Any:
@@ -430,7 +415,7 @@ class Execution:
         if len(waiting) == 1:
             result[waiting[0].key] = await self._async_value(waiting[0], source)
         elif waiting:
-            values = await _together(self._async_value(f, source) for f in waiting)
+            values = await together(self._async_value(f, source) for f in waiting)
             for f, value in zip(waiting, values, strict=True):
                 result[f.key] = value
         return result
@@ -449,7 +434,7 @@ class PlannedExecution(SchemaExtension):
                     context.result = ExecutionResult(data=await self._run(selection))
                     facts.planned = True
                 except Exception as error:  # noqa: BLE001 - the generic executor answers
-                    facts.fallback = self._fell_back(_first(error))
+                    facts.fallback = self._fell_back(error)
         yield
 
     def _fell_back(self, error: BaseException) -> str:

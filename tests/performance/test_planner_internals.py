@@ -5,6 +5,7 @@ re-check. The installed versions must also be the lock's, so an upgrade is re-lo
 (`make lock`) and this file read again.
 """
 
+import asyncio
 import dataclasses
 import inspect
 from collections.abc import Callable
@@ -343,7 +344,30 @@ def root_types():
     assert schema.get_root_type(graphql.OperationType.QUERY) is schema.query_type
 
 
+def future_blocking():
+    """How a coroutine waiting on a future says so to whoever drives it."""
+    loop = asyncio.new_event_loop()
+    try:
+        future = loop.create_future()
+
+        async def waits():
+            return await future
+
+        coroutine = waits()
+        yielded = coroutine.send(None)
+        assert yielded is future and future._asyncio_future_blocking is True
+        future.set_result("done")
+        with pytest.raises(StopIteration) as stop:
+            coroutine.send(None)
+        assert stop.value.value == "done"
+    finally:
+        loop.close()
+
+
 INTERNALS = [
+    Internal("asyncio.Future yields itself with _asyncio_future_blocking set (Python)",
+             "schema/together.py", future_blocking,
+             "re-check schema/together.py against asyncio.Task's step"),
     Internal("strawberry.Schema._schema", "schema/planned.py (and parsing, trusted, cost)",
              schema_underscore_schema, PLANNER),
     Internal("StrawberryConfig.name_converter.get_graphql_name", "schema/planned.py",
