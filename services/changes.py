@@ -16,7 +16,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import audit, events, idempotency, quotes
-from services.billing.cycle import billing_state, falls_due
+from services.billing.cycle import billing_state, is_due
 from services.billing.issuing import bill_locked_account
 from services.billing.proration import PricedChange, price_change
 from services.catalog import Plan, PlanCode, plan_for
@@ -94,7 +94,7 @@ class ChangeRequest:
         found = next((s for s in account if s.id == subscription_id), None)
         if found is None:
             raise not_found(Subject.SUBSCRIPTION)
-        if any(falls_due(s, now) for s in account):
+        if any(is_due(s, now) for s in account):
             return snapshot(await self.subscription_to_change(session, subscription_id, now))
         require_admin(self.viewer, found.account_id, Subject.SUBSCRIPTION)
         return found

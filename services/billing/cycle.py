@@ -43,8 +43,9 @@ def billing_state(subscription) -> BillingState:
     )
 
 
-def falls_due(subscription, now: datetime) -> bool:
-    """Whether a stored subscription has an invoice (or a trial's end) due by `now`."""
+def is_due(subscription, now: datetime) -> bool:
+    """Whether a stored subscription has an invoice (or a trial's end) due by `now`;
+    `services.billing.run.falls_due` is the same rule as SQL."""
     return billing_state(subscription).next_boundary <= now
 
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import events
-from services.billing.cycle import SubscriptionStatus, billing_state, falls_due
+from services.billing.cycle import SubscriptionStatus, billing_state, is_due
 from services.billing.invoices import InvoiceDraft, settle
 from services.catalog import plan_for
 from services.events import EventKind
@@ -87,7 +87,7 @@ async def bill_locked_account(
     The caller holds the account's lock (services.persistence.locks); everything
     happens in its transaction.
     """
-    due = [s for s in subscriptions if falls_due(s, now)]
+    due = [s for s in subscriptions if is_due(s, now)]
     drafts = []
     for subscription in due:
         pending = await pending_lines(session, subscription.id)

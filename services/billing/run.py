@@ -25,7 +25,8 @@ from services.persistence.tables import Invoice, Subscription
 
 
 def falls_due(now: datetime) -> sa.ColumnElement[bool]:
-    """SQL: the subscription has a boundary at or before `now` not yet billed."""
+    """SQL: the subscription has a boundary at or before `now` not yet billed (the rule
+    of `services.billing.cycle.is_due`, for queries)."""
     return sa.or_(
         sa.and_(
             Subscription.status == SubscriptionStatus.TRIALING, Subscription.trial_ends_at <= now
