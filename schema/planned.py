@@ -7,7 +7,9 @@ planned once: for each field, how to get its value and how to serialize it. Exec
 the plan calls the same resolvers and serializers as the generic executor and
 resolves siblings and list items concurrently (schema/together.py, without a task
 each), so DataLoaders batch as before, but it skips graphql-core's per-field
-bookkeeping (about 40% of a request).
+bookkeeping (about 40% of a request). Lists of objects are worked on breadth first:
+a field is resolved for every item at once, so the plan's own coroutines are one per
+field and level, not several per item.
 
 Anything the plan does not foresee (an exception, a null where the schema promises a
 value, a variable that does not coerce) falls back to the generic executor, which then
@@ -376,49 +378,74 @@ class Execution:
             return f.serialize(value)
         return self._value(f, value)
 
-    async def _async_value(self, f: Field, source: Any) -> Any:
+    async def _column(self, f: Field, sources: list) -> list:
+        """`f` completed on each of `sources` (none of them None). Lists of objects are
+        worked on breadth first: each field below is resolved for every item of every
+        source at once, so the plan makes one coroutine per field and level, where
+        going item by item made five for each invoice of a dashboard's page."""
         arguments = self._arguments(f)
+        if f.permissions:
+            if len(sources) == 1:
+                allowed = [await self._allowed(f, sources[0], arguments)]
+            else:
+                allowed = await together(self._allowed(f, s, arguments) for s in sources)
+            if not all(allowed):
+                raise Fallback(f.key, "permission")  # the generic path reports it
+        values = [f.resolve(source, self.info, arguments) for source in sources]
+        if f.is_async:
+            values = [await values[0]] if len(values) == 1 else await together(values)
+        if f.selection is None or f.selection.is_sync:
+            return [self._value(f, value) for value in values]
+        if not f.is_list:
+            return await self._present(f, f.nullable, values)
+        lists = [None if value is None else list(value) for value in values]
+        if not f.nullable and any(found is None for found in lists):
+            raise Fallback(f.key)
+        items = [item for found in lists if found is not None for item in found]
+        objects = iter(await self._present(f, f.item_nullable, items))
+        return [None if found is None else [next(objects) for _ in found] for found in lists]
+
+    async def _allowed(self, f: Field, source: Any, arguments: dict) -> bool:
+        """One after the other, as the generic executor checks them: the first one
+        remembers the viewer for the next."""
         for permission in f.permissions:
             if not await permission.has_permission(source, self.info, **arguments):
-                raise Fallback(f.key, "permission")  # the generic path reports it
-        value = f.resolve(source, self.info, arguments)
-        if f.is_async:
-            value = await value
-        if f.selection is None or f.selection.is_sync:
-            return self._value(f, value)
-        if value is None:
-            if not f.nullable:
-                raise Fallback(f.key)
-            return None
-        if f.is_list:
-            return await together(self._async_item(f, item) for item in value)
-        return await self.async_object(f.selection, value)
+                return False
+        return True
 
-    async def _async_item(self, f: Field, value: Any) -> Any:
-        if value is None:
-            if f.item_nullable:
-                return None
+    async def _present(self, f: Field, nullable: bool, values: list) -> list:
+        """The objects of `f`'s values, None for None where the schema allows it."""
+        present = [value for value in values if value is not None]
+        if len(present) < len(values) and not nullable:
             raise Fallback(f.key)
-        return await self.async_object(f.selection, value)
+        objects = iter(await self._objects(f.selection, present))
+        return [None if value is None else next(objects) for value in values]
 
-    async def async_object(self, selection: Selection, source: Any) -> dict:
+    async def _objects(self, selection: Selection, sources: list) -> list[dict]:
+        """The object of each source, their fields resolved together."""
         if selection.is_sync:
-            return self.sync_object(selection, source)
-        result: dict = {}
+            return [self.sync_object(selection, source) for source in sources]
+        results: list[dict] = [{} for _ in sources]
         waiting = []
         for f in selection.fields:
             if f.awaits:
-                result[f.key] = None  # keeps the document's order
+                for result in results:
+                    result[f.key] = None  # keeps the document's order
                 waiting.append(f)
             else:
-                result[f.key] = f.complete(self, source)
+                for result, source in zip(results, sources, strict=True):
+                    result[f.key] = f.complete(self, source)
         if len(waiting) == 1:
-            result[waiting[0].key] = await self._async_value(waiting[0], source)
-        elif waiting:
-            values = await together(self._async_value(f, source) for f in waiting)
-            for f, value in zip(waiting, values, strict=True):
+            columns = [await self._column(waiting[0], sources)]
+        else:
+            columns = await together(self._column(f, sources) for f in waiting)
+        for f, column in zip(waiting, columns, strict=True):
+            for result, value in zip(results, column, strict=True):
                 result[f.key] = value
-        return result
+        return results
+
+    async def async_object(self, selection: Selection, source: Any) -> dict:
+        return (await self._objects(selection, [source]))[0]
 
 
 class PlannedExecution(SchemaExtension):

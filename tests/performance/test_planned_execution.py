@@ -1,5 +1,6 @@
 """Planned execution answers exactly as the generic executor does, byte for byte."""
 
+import asyncio
 import logging
 
 import pytest
@@ -138,3 +139,99 @@ def test_a_synchronous_object_answers_its_values_and_falls_back_on_a_broken_prom
         "status": "UPCOMING",
         "total": {"amount": "41.60", "formatted": "$41.60"},
     }
+
+
+def _planned_field(key, *, resolve=None, attribute=None, selection=None, **shape):
+    """A field as the planner makes it: an attribute, or an async resolver."""
+    from schema.planned import Field, _completion
+
+    f = Field(
+        key=key,
+        resolve=resolve or (lambda source, _info, _arguments: getattr(source, attribute)),
+        is_async=resolve is not None,
+        node=None,
+        graphql_field=None,
+        argument_names={},
+        permissions=(),
+        serialize=None if selection is not None else str,
+        selection=selection,
+        is_list=shape.get("is_list", False),
+        nullable=shape.get("nullable", False),
+        item_nullable=shape.get("item_nullable", False),
+        attribute=attribute,
+    )
+    f.awaits = f.is_async or (selection is not None and not selection.is_sync)
+    f.complete = None if f.awaits else _completion(f)
+    return f
+
+
+def _planned_selection(*fields):
+    from schema.planned import Selection
+
+    return Selection(fields=list(fields), is_sync=not any(f.awaits for f in fields))
+
+
+async def test_lists_of_objects_are_completed_breadth_first_with_their_nulls_in_place():
+    from types import SimpleNamespace
+
+    from schema.planned import Execution, Fallback, PlannedInfo
+
+    resolved: list[str] = []
+
+    async def name(member, _info, _arguments):
+        resolved.append(member.name)
+        await asyncio.sleep(0.01 if member.name == "ann" else 0)  # ends last, stays first
+        return member.name
+
+    async def members(group, _info, _arguments):
+        return group.members
+
+    def groups(allow_null_members: bool):
+        member = _planned_selection(
+            _planned_field("id", attribute="id"), _planned_field("name", resolve=name)
+        )
+        group = _planned_selection(
+            _planned_field("title", attribute="title"),
+            _planned_field(
+                "members",
+                resolve=members,
+                selection=member,
+                is_list=True,
+                nullable=True,
+                item_nullable=allow_null_members,
+            ),
+        )
+        return _planned_selection(
+            _planned_field("groups", attribute="groups", selection=group, is_list=True)
+        )
+
+    def person(key, name):
+        return SimpleNamespace(id=key, name=name)
+
+    root = SimpleNamespace(
+        groups=[
+            SimpleNamespace(title="a", members=[person(1, "ann"), None, person(2, "bob")]),
+            SimpleNamespace(title="b", members=None),
+            SimpleNamespace(title="c", members=[]),
+            SimpleNamespace(title="d", members=[person(3, "cy")]),
+        ]
+    )
+    execution = Execution(PlannedInfo(context=None), variables={})
+
+    answer = await execution.async_object(groups(allow_null_members=True), root)
+
+    assert answer == {
+        "groups": [
+            {
+                "title": "a",
+                "members": [{"id": "1", "name": "ann"}, None, {"id": "2", "name": "bob"}],
+            },
+            {"title": "b", "members": None},
+            {"title": "c", "members": []},
+            {"title": "d", "members": [{"id": "3", "name": "cy"}]},
+        ]
+    }
+    assert resolved == ["ann", "bob", "cy"]  # each member once, the null one never
+    with pytest.raises(Fallback) as fell_back:
+        await execution.async_object(groups(allow_null_members=False), root)
+    assert fell_back.value.args == ("members",) and fell_back.value.reason == "null"
