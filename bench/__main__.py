@@ -94,7 +94,7 @@ class Run:
         self.tokens: dict[str, str] = {}
         self.results: dict[tuple[str, str], list[load.Measurement]] = defaultdict(list)
         # (row, top variant): the top's and its partner's measurements, taken together
-        self.paired: report.Paired = defaultdict(list)
+        self.at_once: report.Paired = defaultdict(list)
         self.revision = "unknown"
 
     def say(self, text: str) -> None:
@@ -213,7 +213,7 @@ class Run:
                 # tells one process from the other cancels out.
                 on = on[::-1]
             found = self.measure_pair(row, pair, on)
-            self.paired[row.name, top].append(found)
+            self.at_once[row.name, top].append(found)
             ratio = report.cpu_ratio(*found)
             self.say(
                 f"round {number + 1}/{self.args.rounds} {row.name:<14} {top} with {partner}"
@@ -252,7 +252,7 @@ class Run:
         kept = RESULTS / f"{self.target.name}-floors.json"
         previous = json.loads(kept.read_text()) if kept.exists() else None
         kept.write_text(json.dumps(report.floors_cpu(self.results, rows)))
-        return report.table(title, settings, self.results, rows, self.paired, notes, previous)
+        return report.table(title, settings, self.results, rows, self.at_once, notes, previous)
 
 
 def main() -> None:

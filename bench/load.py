@@ -217,8 +217,9 @@ def run_together(wrk: str, targets: list[Target], load: Load) -> list[Measuremen
     outputs = [process.communicate(timeout=load.duration + 60) for process in running]
     elapsed = time.monotonic() - before[0]
     busy = _busy_seconds() - before[1]
-    used = zip(servers, cpu_before, strict=True)
-    server_cpu = [server.cpu_seconds() - was for server, was in used]
+    server_cpu = [
+        server.cpu_seconds() - was for server, was in zip(servers, cpu_before, strict=True)
+    ]
     database_cpu = _database_seconds(before[2], _database_processes())
     wrk_cpu = _children_seconds() - wrk_before
     for process, (stdout, stderr) in zip(running, outputs, strict=True):

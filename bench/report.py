@@ -66,7 +66,7 @@ def together(found: Paired, row: str, top: str) -> tuple[float, float, float]:
     return _median(ratios), min(ratios), max(ratios)
 
 
-def paired(results: Results, row: str, top: str, bottom: str, *, cpu: bool = False) -> float:
+def same_round(results: Results, row: str, top: str, bottom: str, *, cpu: bool = False) -> float:
     """The median over rounds of one variant's req/s over another's measured in the same
     round, minutes apart at most; read from CPU, the bottom's cpu/req over the top's.
     The machine's own speed drifts by tens of percent over minutes (the same code's
@@ -114,7 +114,7 @@ def _ratios(rows: Sequence[str], results: Results) -> list[str]:
     for row in rows:
 
         def ratio(top: str, bottom: str, *, cpu: bool = False, row: str = row) -> float:
-            return paired(results, row, top, bottom, cpu=cpu)
+            return same_round(results, row, top, bottom, cpu=cpu)
 
         lines.append(
             f"{row:<15} {ratio('graphql', sql):>9.2f} {ratio('stock', sql):>9.2f}"
@@ -153,8 +153,8 @@ def _goals(
     for row, goal in GOALS.items():
         if row in rows:
             ratio = together(found, row, "graphql")[0]
-            alone = paired(results, row, "graphql", "same-SQL floor")
-            lead = paired(results, row, "graphql", "stock")
+            alone = same_round(results, row, "graphql", "same-SQL floor")
+            lead = same_round(results, row, "graphql", "stock")
             lines.append(
                 f"  {mark(ratio >= goal)} {row}: graphql {ratio:.2f} of the same-SQL floor's"
                 f" req/s (goal ≥ {goal:.2f}; {alone:.2f} one after the other);"
@@ -168,7 +168,7 @@ def _goals(
             )
     for row in rows:
         faster = together(found, row, "by documentId")[0]
-        alone = paired(results, row, "by documentId", "graphql")
+        alone = same_round(results, row, "by documentId", "graphql")
         lines.append(
             f"  {mark(faster >= 1.0)} {row}: by documentId {faster:.2f} × the req/s by text"
             f" (goal ≥ 1.00; {alone:.2f} one after the other)"

@@ -385,15 +385,12 @@ class Execution:
         going item by item made five for each invoice of a dashboard's page."""
         arguments = self._arguments(f)
         if f.permissions:
-            if len(sources) == 1:
-                allowed = [await self._allowed(f, sources[0], arguments)]
-            else:
-                allowed = await together(self._allowed(f, s, arguments) for s in sources)
+            allowed = await together(self._allowed(f, s, arguments) for s in sources)
             if not all(allowed):
                 raise Fallback(f.key, "permission")  # the generic path reports it
         values = [f.resolve(source, self.info, arguments) for source in sources]
         if f.is_async:
-            values = [await values[0]] if len(values) == 1 else await together(values)
+            values = await together(values)
         if f.selection is None or f.selection.is_sync:
             return [self._value(f, value) for value in values]
         if not f.is_list:
@@ -435,10 +432,7 @@ class Execution:
             else:
                 for result, source in zip(results, sources, strict=True):
                     result[f.key] = f.complete(self, source)
-        if len(waiting) == 1:
-            columns = [await self._column(waiting[0], sources)]
-        else:
-            columns = await together(self._column(f, sources) for f in waiting)
+        columns = await together(self._column(f, sources) for f in waiting)
         for f, column in zip(waiting, columns, strict=True):
             for result, value in zip(results, column, strict=True):
                 result[f.key] = value

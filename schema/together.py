@@ -105,4 +105,7 @@ class _Sweep:
 
 async def together(awaitables: Iterable[Coroutine]) -> list:
     """Their results, in order, run concurrently within the current task."""
-    return await _Sweep(list(awaitables)).run()
+    coroutines = list(awaitables)
+    if len(coroutines) == 1:  # nothing to run beside it
+        return [await coroutines[0]]
+    return await _Sweep(coroutines).run()

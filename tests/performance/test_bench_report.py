@@ -2,7 +2,7 @@
 a machine that speeds up between rounds moves both sides of a pair, not the ratio."""
 
 from bench.load import Measurement
-from bench.report import PAIRS, VARIANTS, paired, table
+from bench.report import PAIRS, VARIANTS, same_round, table
 
 ROWS = ("dashboard", "previewCost", "updateQuantity")
 
@@ -30,9 +30,9 @@ def test_a_ratio_is_the_median_of_same_round_ratios():
     results = {("dashboard", "graphql"): graphql, ("dashboard", "same-SQL floor"): floor}
 
     # rounds: 0.90, 0.70, 0.70; the ratio of the two medians would say 90 / 100
-    assert round(paired(results, "dashboard", "graphql", "same-SQL floor"), 2) == 0.70
+    assert round(same_round(results, "dashboard", "graphql", "same-SQL floor"), 2) == 0.70
     # the floor's cpu/req over graphql's: 0.90, 0.70, 0.70
-    assert round(paired(results, "dashboard", "graphql", "same-SQL floor", cpu=True), 2) == 0.70
+    assert round(same_round(results, "dashboard", "graphql", "same-SQL floor", cpu=True), 2) == 0.70
 
 
 def at_once(cpu_ratio_of_round: list[float]) -> dict:
