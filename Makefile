@@ -18,7 +18,7 @@ NODE_OK := $(shell node -e 'process.exit(+process.versions.node.split(".")[0] < 
 NO_NODE := The page needs Node.js 20 or newer and npm (https://nodejs.org/ or your system's \
 	packages), then run: make web. The API serves without it.
 
-.PHONY: install lock web web-if-possible manifest run test soak lint format schema bench clean
+.PHONY: install lock web web-if-possible manifest run test soak lint format schema bench compare clean
 
 install: $(STAMP)
 
@@ -99,6 +99,10 @@ schema: install
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The working tree's server against BASE's (a git revision), measured at once.
+compare: install
+	$(BIN)/python -m bench.compare --base $(or $(BASE),HEAD) $(COMPARE_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis octopods.db* \
