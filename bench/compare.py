@@ -12,6 +12,7 @@ this machine, that has stayed within ±0.03 a round.
 """
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import data, environment, report, servers
+from bench import checks, data, environment, report, servers
 from bench.__main__ import Run
 from bench.environment import ROOT, TARGETS, WORK, free_port
 from bench.load import Measurement
@@ -96,12 +97,26 @@ def main() -> None:
     print(summary(ratios, args.base), flush=True)
 
 
+def same_answers(run: Run, rows: list, current: servers.Server, base: servers.Server) -> None:
+    """A comparison of a server that answers wrong (or not at all) would mean nothing."""
+    expected = checks.record(base, rows, run.tokens)
+    found = checks.record(current, rows, run.tokens)  # a write: the same key, replayed
+    for row in rows:
+        answers = [json.loads(side[row.floor_path]) for side in (expected, found)]
+        same = checks.shape if row.writes else checks.comparable
+        if same(answers[0]) != same(answers[1]):
+            raise checks.CheckFailed(f"bench: {row.name} is not answered as the base answers it")
+    run.undo_writes()
+
+
 def measure(run: Run, rows: list, base: servers.Server, rounds: int) -> dict[str, list[float]]:
     current = served_from(ROOT, "current", run.env)
     ratios: dict[str, list[float]] = defaultdict(list)
     try:
+        base.start()
+        current.start()
+        same_answers(run, rows, current, base)
         for server in (base, current):
-            server.start()
             for row in rows:
                 run.measure(row, "graphql", server, run.args.warmup)
         for number in range(rounds):
