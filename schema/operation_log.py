@@ -4,6 +4,7 @@ and its metrics (services/metrics.py)."""
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -45,48 +46,68 @@ def _outcome(errors) -> str:
     return "rate_limited" if RATE_LIMITED in codes else "client_error"
 
 
+@contextmanager
+def operation_facts() -> Iterator[OperationFacts]:
+    """The facts of an operation, current while it runs."""
+    facts = OperationFacts()
+    token = _current.set(facts)
+    try:
+        yield facts
+    finally:
+        _current.reset(token)
+
+
+def answered(
+    facts: OperationFacts,
+    started: float,
+    operation_type: str | None,
+    operation_name: str | None,
+    user: int | None,
+    errors,
+) -> None:
+    """The operation's metrics and log line, once it is answered (started: perf_counter)."""
+    seconds = time.perf_counter() - started
+    outcome = _outcome(errors)
+    # Named only for trusted documents: a client cannot grow the label's values.
+    name = facts.trusted.operation_name if facts.trusted is not None else None
+    metrics.operation_answered(
+        name or "other",
+        operation_type or "unknown",
+        outcome,
+        seconds,
+        planned=facts.planned,
+        fallback=facts.fallback,
+    )
+    if not log.isEnabledFor(logging.INFO):
+        return  # the line's fields cost a little on every request: only when kept
+    log.info(
+        "graphql %s %s: %s",
+        operation_type,
+        operation_name,
+        outcome,
+        extra={
+            "event": "graphql",
+            "operation": operation_name,
+            "type": operation_type,
+            "user": user,
+            "duration_ms": round(seconds * 1000, 2),
+            "outcome": outcome,
+            "planned": facts.planned,
+        },
+    )
+
+
 class OperationLog(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
-        facts = OperationFacts()
-        token = _current.set(facts)
-        try:
+        with operation_facts() as facts:
             yield
-        finally:
-            _current.reset(token)
         execution = self.execution_context
-        context = execution.context
         result = execution.result
         try:
             operation_type = execution.operation_type.value
         except RuntimeError:  # the document did not parse
             operation_type = None
-        seconds = time.perf_counter() - started
-        outcome = _outcome(result.errors if result is not None else None)
-        # Named only for trusted documents: a client cannot grow the label's values.
-        name = facts.trusted.operation_name if facts.trusted is not None else None
-        metrics.operation_answered(
-            name or "other",
-            operation_type or "unknown",
-            outcome,
-            seconds,
-            planned=facts.planned,
-            fallback=facts.fallback,
-        )
-        if not log.isEnabledFor(logging.INFO):
-            return  # the line's fields cost a little on every request: only when kept
-        log.info(
-            "graphql %s %s: %s",
-            operation_type,
-            execution.operation_name,
-            outcome,
-            extra={
-                "event": "graphql",
-                "operation": execution.operation_name,
-                "type": operation_type,
-                "user": getattr(context, "viewer_id", None),
-                "duration_ms": round(seconds * 1000, 2),
-                "outcome": outcome,
-                "planned": facts.planned,
-            },
-        )
+        user = getattr(execution.context, "viewer_id", None)
+        errors = result.errors if result is not None else None
+        answered(facts, started, operation_type, execution.operation_name, user, errors)

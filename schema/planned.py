@@ -19,7 +19,8 @@ field runs twice at once; each fallback is logged (octopods.planned, WARNING for
 failure of ours) and counted by reason. Mutations always take the generic path.
 Every test of the app runs on both paths, and on the planned one each query's answer
 and log lines are held to a generic twin's (tests/support/api.py);
-OCTOPODS_PLANNED_EXECUTION=0 turns the plan off.
+OCTOPODS_PLANNED_EXECUTION=0 turns the plan off. A trusted document's plan also runs
+outside Strawberry, on the fast lane (schema/fast_lane.py).
 """
 
 import inspect

@@ -97,3 +97,21 @@ async def apis(db, database_url, execution_path, request):
 async def api(apis):
     """A server whose test clock stands at 2026-11-15T12:00Z, with the demo data."""
     return await apis.start(clock="2026-11-15T12:00:00Z", seed=True)
+
+
+@pytest.fixture
+def steps_made(monkeypatch) -> list[list[str]]:
+    """The schema extensions made for each operation Strawberry runs, by class name,
+    from now on (a trusted query on the fast lane makes none: schema/fast_lane.py)."""
+    from schema import BillingSchema
+
+    made: list[list[str]] = []
+    original = BillingSchema.get_extensions
+
+    def recorded(self, sync: bool = False):
+        extensions = original(self, sync)
+        made.append([type(extension).__name__ for extension in extensions])
+        return extensions
+
+    monkeypatch.setattr(BillingSchema, "get_extensions", recorded)
+    return made
