@@ -15,11 +15,8 @@ again repeats no effect, because a query has none.
 
 import time
 
-from graphql import OperationDefinitionNode
-from graphql.execution.values import get_variable_values
-
 from schema.operation_log import answered, operation_facts
-from schema.planned import Execution, PlannedInfo
+from schema.planned import run_plan
 from schema.trusted import TrustedDocument
 
 
@@ -39,16 +36,10 @@ async def answer(strawberry_schema, document: TrustedDocument, variables, contex
     """The query's data, or None where Strawberry must answer it instead."""
     started = time.perf_counter()
     operation = document.document.definitions[0]  # one operation (schema/trusted.py)
-    assert isinstance(operation, OperationDefinitionNode)
     with operation_facts() as facts:
         facts.trusted = document
-        values = get_variable_values(
-            strawberry_schema._schema, operation.variable_definitions or (), variables or {}
-        )
-        if isinstance(values, list):  # errors, which the generic path reports
-            return None
         try:
-            data = await Execution(PlannedInfo(context), values).async_object(document.plan, None)
+            data = await run_plan(strawberry_schema, document.plan, operation, variables, context)
         except Exception:  # noqa: BLE001 - Strawberry's path answers, and logs why
             return None
         facts.planned = True

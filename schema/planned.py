@@ -472,13 +472,30 @@ class PlannedExecution(SchemaExtension):
 
     async def _run(self, selection: Selection) -> dict:
         context = self.execution_context
-        operation: OperationDefinitionNode = get_operation_ast(
-            context.graphql_document, context.operation_name
+        operation = get_operation_ast(context.graphql_document, context.operation_name)
+        return await run_plan(
+            context.schema,
+            selection,
+            operation,
+            context.variables,
+            context.context,
+            context.root_value,
         )
-        variables = get_variable_values(
-            context.schema._schema, operation.variable_definitions or (), context.variables or {}
-        )
-        if isinstance(variables, list):  # errors: let the generic path report them
-            raise Fallback("", "variables")
-        execution = Execution(PlannedInfo(context.context), variables)
-        return await execution.async_object(selection, context.root_value)
+
+
+async def run_plan(
+    strawberry_schema,
+    selection: Selection,
+    operation: OperationDefinitionNode,
+    variables: dict | None,
+    context,
+    root_value=None,
+) -> dict:
+    """The data of `operation` on its plan; Fallback where the variables do not coerce
+    (the generic executor reports them)."""
+    values = get_variable_values(
+        strawberry_schema._schema, operation.variable_definitions or (), variables or {}
+    )
+    if isinstance(values, list):
+        raise Fallback("", "variables")
+    return await Execution(PlannedInfo(context), values).async_object(selection, root_value)
