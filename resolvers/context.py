@@ -15,6 +15,14 @@ from services.rate_limits import Kind, RateLimiter, Unlimited
 
 
 @dataclass
+class ChangeMade:
+    """The outcome of the change a request made: what it answered, or what it raised."""
+
+    answer: object = None
+    error: Exception | None = None
+
+
+@dataclass
 class Context:
     db: Database
     clock: Clock
@@ -33,6 +41,10 @@ class Context:
     # One decision per kind and request, even where a field is resolved twice (a
     # planned query falling back to the generic executor).
     _rate_checked: dict[Kind, RateLimited | None] = field(default_factory=dict, init=False)
+    # Kept where a change may be asked for twice (the fast lane, whose plan may fail after
+    # it, schema/fast_lane.py): [] until it is made, then its outcome, which a second
+    # ask gets instead of making it again. None (everywhere else): not kept.
+    changes_made: list[ChangeMade] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db)

@@ -1,11 +1,12 @@
 import dataclasses
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 import strawberry
 
 from resolvers import channels, clock, subscriptions
+from resolvers.context import ChangeMade, Context
 from schema.errors import client_error
 from schema.permissions import CHANGE
 from schema.types.mutations import (
@@ -38,9 +39,28 @@ def arguments(input: object) -> dict[str, Any]:
     return {field.name: getattr(input, field.name) for field in dataclasses.fields(input)}
 
 
-async def respond(payload: type[P], outcome: Awaitable[Any]) -> P:
+async def respond(context: Context, payload: type[P], outcome: Coroutine[Any, Any, Any]) -> P:
     """The payload of a change: what it did, or why it was refused. A malformed input is
-    not a refusal but an error of the request."""
+    not a refusal but an error of the request. Where the request keeps its change
+    (`Context.changes_made`), a change already made is presented, not made again."""
+    kept = context.changes_made
+    if kept:
+        outcome.close()  # never started
+        if kept[0].error is not None:
+            raise kept[0].error
+        return kept[0].answer
+    try:
+        answer = await _present(payload, outcome)
+    except Exception as error:
+        if kept is not None:
+            kept.append(ChangeMade(error=error))
+        raise
+    if kept is not None:
+        kept.append(ChangeMade(answer=answer))
+    return answer
+
+
+async def _present(payload: type[P], outcome: Awaitable[Any]) -> P:
     try:
         return payload.of(await outcome)
     except Refused as refusal:
@@ -60,6 +80,7 @@ class Mutation:
         self, info: strawberry.Info, input: UpdateQuantityInput
     ) -> UpdateQuantityPayload:
         return await respond(
+            info.context,
             UpdateQuantityPayload,
             subscriptions.update_quantity(info.context, **arguments(input)),
         )
@@ -73,6 +94,7 @@ class Mutation:
         self, info: strawberry.Info, input: SubscribeProductInput
     ) -> SubscribeProductPayload:
         return await respond(
+            info.context,
             SubscribeProductPayload,
             subscriptions.subscribe_product(info.context, **arguments(input)),
         )
@@ -85,7 +107,9 @@ class Mutation:
         self, info: strawberry.Info, input: ConnectChannelInput
     ) -> ConnectChannelPayload:
         return await respond(
-            ConnectChannelPayload, channels.connect_channel(info.context, **arguments(input))
+            info.context,
+            ConnectChannelPayload,
+            channels.connect_channel(info.context, **arguments(input)),
         )
 
     @strawberry.mutation(
@@ -96,7 +120,9 @@ class Mutation:
         self, info: strawberry.Info, input: DisconnectChannelInput
     ) -> DisconnectChannelPayload:
         return await respond(
-            DisconnectChannelPayload, channels.disconnect_channel(info.context, **arguments(input))
+            info.context,
+            DisconnectChannelPayload,
+            channels.disconnect_channel(info.context, **arguments(input)),
         )
 
 

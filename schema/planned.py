@@ -16,7 +16,8 @@ value, a variable that does not coerce) falls back to the generic executor, whic
 answers with the errors exactly as it would have. Before it starts, the plan's work
 still under way (siblings of the field that failed) is cancelled and awaited, so no
 field runs twice at once; each fallback is logged (octopods.planned, WARNING for a
-failure of ours) and counted by reason. Mutations always take the generic path.
+failure of ours) and counted by reason. Mutations take the generic path here; a trusted
+mutation of one change is planned for the fast lane alone, which makes the change once.
 Every test of the app runs on both paths, and on the planned one each query's answer
 and log lines are held to a generic twin's (tests/support/api.py);
 OCTOPODS_PLANNED_EXECUTION=0 turns the plan off. A trusted document's plan also runs
@@ -34,6 +35,7 @@ from graphql import (
     ExecutionResult,
     FieldNode,
     GraphQLEnumType,
+    GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -45,6 +47,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types.arguments import convert_arguments
 
 from resolvers import ids
 from schema.operation_log import current_operation
@@ -99,6 +102,8 @@ class Field:
     nullable: bool
     item_nullable: bool
     attribute: str | None = None  # a plain attribute with no permission: read directly
+    # Arguments with an input object: Strawberry's conversion (to the input's class)
+    convert: Callable[[dict], dict] | None = None
     awaits: bool = False  # it, or something below it, awaits: set by the planner
     # Its value on a source when nothing below awaits (Execution, source): set by the
     # planner, from _completion.
@@ -218,14 +223,7 @@ class Planner:
         arguments = {
             self.names.get_graphql_name(a): a.python_name for a in strawberry_field.arguments
         }
-        for argument in graphql_field.args.values():
-            argument_type = (
-                argument.type.of_type
-                if isinstance(argument.type, GraphQLNonNull)
-                else argument.type
-            )
-            if not isinstance(argument_type, GraphQLScalarType):
-                raise Unplannable("enum, list or input arguments")
+        convert = self._conversion(strawberry_field, graphql_field)
         serialize = selection = None
         if isinstance(named, GraphQLEnumType):
             serialize = _enum_names(named)
@@ -242,6 +240,7 @@ class Planner:
             node=node,
             graphql_field=graphql_field,
             argument_names=arguments,
+            convert=convert,
             permissions=permissions,
             serialize=serialize,
             selection=selection,
@@ -271,6 +270,28 @@ class Planner:
             nullable=False,
             item_nullable=False,
         )
+
+    def _conversion(self, strawberry_field, graphql_field) -> Callable[[dict], dict] | None:
+        """None where every argument is a scalar (passed as it is); Strawberry's own
+        conversion where one is an input object (a mutation's `input`)."""
+        kinds = set()
+        for argument in graphql_field.args.values():
+            argument_type = argument.type
+            if isinstance(argument_type, GraphQLNonNull):
+                argument_type = argument_type.of_type
+            kinds.add(type(argument_type))
+        if kinds <= {GraphQLScalarType}:
+            return None
+        if not kinds <= {GraphQLScalarType, GraphQLInputObjectType}:
+            raise Unplannable("enum or list arguments")
+        arguments = strawberry_field.arguments
+        scalars = self.schema.schema_converter.scalar_registry
+        config = self.schema.config
+
+        def convert(values: dict) -> dict:
+            return convert_arguments(values, arguments, scalar_registry=scalars, config=config)
+
+        return convert
 
     def _resolve(self, strawberry_field, parent) -> tuple[Callable, bool, tuple]:
         permissions: list[BasePermission] = []
@@ -304,15 +325,30 @@ _plans: dict[tuple, Selection | None] = {}
 PLANS_KEPT = 256
 
 
-def plan_operation(strawberry_schema, document, operation_name: str | None) -> Selection | None:
+def _is_typename(node) -> bool:
+    return isinstance(node, FieldNode) and node.name.value == "__typename"
+
+
+def plan_operation(
+    strawberry_schema, document, operation_name: str | None, mutations: bool = False
+) -> Selection | None:
     """The plan of a parsed query, or None where it cannot have one. Planning stops at
     the first fragment, repeated key or unknown kind of field, so it takes time linear
-    in the document at worst."""
+    in the document at worst. With `mutations`, a mutation of one field is planned too:
+    only the fast lane runs those (schema/fast_lane.py), which makes the change once."""
     operation = get_operation_ast(document, operation_name)
-    if operation is None or operation.operation is not OperationType.QUERY:
+    if operation is None:
+        return None
+    kind = operation.operation
+    # The change, and perhaps __typename (the page's documents ask it everywhere)
+    one_field = sum(not _is_typename(node) for node in operation.selection_set.selections) == 1
+    if kind is OperationType.QUERY:
+        root = strawberry_schema._schema.query_type
+    elif kind is OperationType.MUTATION and mutations and one_field:
+        root = strawberry_schema._schema.mutation_type
+    else:
         return None
     try:
-        root = strawberry_schema._schema.query_type
         return Planner(strawberry_schema).selection(operation.selection_set, root)
     except Unplannable:
         return None
@@ -344,6 +380,8 @@ class Execution:
         if not f.argument_names:
             return _NONE
         values = get_argument_values(f.graphql_field, f.node, self.variables)
+        if f.convert is not None:
+            return f.convert(values)
         return {f.argument_names[name]: value for name, value in values.items()}
 
     def _value(self, f: Field, value: Any) -> Any:
@@ -450,7 +488,11 @@ class PlannedExecution(SchemaExtension):
         context = self.execution_context
         if context.result is None and context.graphql_document is not None:
             facts = current_operation()
-            selection = facts.trusted.plan if facts.trusted is not None else plan_of(context)
+            trusted = facts.trusted
+            if trusted is None:
+                selection = plan_of(context)
+            else:  # a mutation's plan is the fast lane's alone: it makes the change once
+                selection = trusted.plan if trusted.is_query else None
             if selection is not None:
                 try:
                     context.result = ExecutionResult(data=await self._run(selection))

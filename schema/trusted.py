@@ -31,7 +31,8 @@ class TrustedDocument:
     document: DocumentNode
     operation_type: OperationType
     operation_name: str | None
-    plan: Selection | None  # queries the planner can take
+    # Queries the planner can take, and mutations of one field (the fast lane's alone)
+    plan: Selection | None
     within_cost: bool  # at the largest page the limits allow
 
     @property
@@ -76,7 +77,9 @@ def _compiled(strawberry_schema, key: str, text: str, checks: Checks) -> Trusted
         document=document,
         operation_type=operation.operation,
         operation_name=name,
-        plan=plan_operation(strawberry_schema, document, None) if checks.planned else None,
+        plan=plan_operation(strawberry_schema, document, None, mutations=True)
+        if checks.planned
+        else None,
         within_cost=checks.cost(document, operation) <= checks.max_cost,
     )
 

@@ -181,7 +181,7 @@ class BillingGraphQL(GraphQL):
         await response(scope, receive, send)
 
     async def _fast_lane(self, request: Request) -> Response | None:
-        """The answer to a trusted query the planner takes (schema/fast_lane.py); None
+        """The answer to a trusted operation the planner takes (schema/fast_lane.py); None
         for anything else, which Strawberry's view runs with what was read here."""
         if not is_json(request.headers.get("content-type")):
             return None

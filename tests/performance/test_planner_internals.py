@@ -19,6 +19,7 @@ from graphql import ExecutionResult, GraphQLError, GraphQLSchema, ValidationRule
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types.arguments import convert_arguments
 from strawberry.types.execution import ExecutionContext
 
 from schema import build_schema
@@ -105,6 +106,24 @@ def relay_node_id():
     assert field_of("Account", "_id").base_resolver is not None  # Node.id's python name
     takes(strawberry.relay.Node.resolve_id, "root", "info")
     assert str(strawberry.relay.GlobalID("Account", "7")) == "QWNjb3VudDo3"
+
+
+def input_conversion():
+    """A mutation's input, as graphql-core coerces it, to the input's class."""
+    schema = build_schema()
+    field = field_of("Mutation", "update_quantity")
+    takes(convert_arguments, "value", "arguments", "scalar_registry", "config")
+    values = {"input": {"subscriptionId": "U3Vic2NyaXB0aW9uOjE=", "quantity": 3}}
+    registry = schema.schema_converter.scalar_registry
+    [(name, value)] = convert_arguments(
+        values, field.arguments, scalar_registry=registry, config=schema.config
+    ).items()
+    assert name == "input" and type(value).__name__ == "UpdateQuantityInput"
+    assert (value.subscription_id, value.quantity, value.idempotency_key) == (
+        "U3Vic2NyaXB0aW9uOjE=",
+        3,
+        None,
+    )
 
 
 # --- Strawberry's execution context and the steps an extension may take over --------
@@ -378,6 +397,8 @@ INTERNALS = [
              field_shape, PLANNER),
     Internal("StrawberryField.base_resolver.wrapped_func/.is_async", "schema/planned.py",
              base_resolver, PLANNER),
+    Internal("strawberry.types.arguments.convert_arguments, Schema.schema_converter"
+             ".scalar_registry", "schema/planned.py", input_conversion, PLANNER),
     Internal("PermissionExtension.permissions", "schema/planned.py",
              permission_extension, PLANNER),
     Internal("BasePermission.has_permission(source, info, **kwargs)", "schema/planned.py",
