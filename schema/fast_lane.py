@@ -18,8 +18,9 @@ generic executor presents what it answered or raised (schema/mutation.py's `resp
 import time
 
 from schema.operation_log import answered, operation_facts
-from schema.planned import run_plan
+from schema.planned import fell_back, run_plan
 from schema.trusted import TrustedDocument
+from services import metrics
 
 
 def takes(document: TrustedDocument | None, operation_name: str | None) -> bool:
@@ -43,7 +44,10 @@ async def answer(strawberry_schema, document: TrustedDocument, variables, contex
         facts.trusted = document
         try:
             data = await run_plan(strawberry_schema, document.plan, operation, variables, context)
-        except Exception:  # noqa: BLE001 - Strawberry's path answers, and logs why
+        except Exception as error:  # noqa: BLE001 - Strawberry's path answers
+            if not document.is_query:  # which does not plan it again: say why here
+                name = document.operation_name
+                metrics.planned_fallback(name or "other", fell_back(name, error))
             return None
         facts.planned = True
     user = context.viewer_id

@@ -35,6 +35,7 @@ from graphql import (
     ExecutionResult,
     FieldNode,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
@@ -72,12 +73,27 @@ class Fallback(Exception):
         self.reason = reason
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: BaseException) -> str:
     """Why the plan gave up, as a bounded label: a fallback's own reason, "refusal" (the
-    request's fault, which the generic executor reports), or "error" (a failure)."""
+    request's fault, which the generic executor reports: a domain error, or one a
+    mutation already presented as the request's), or "error" (a failure)."""
     if isinstance(error, Fallback):
         return error.reason
+    if isinstance(error, GraphQLError):
+        error = error.original_error
     return "refusal" if isinstance(error, DomainError) else "error"
+
+
+def fell_back(operation_name: str | None, error: BaseException) -> str:
+    """Log that a plan gave up, and say why (`_reason`)."""
+    reason = _reason(error)
+    facts = {"event": "planned_fallback", "operation": operation_name, "reason": reason}
+    failed = reason in ("error", "null")  # ours, where a refusal is the request's
+    if failed:
+        facts["error"] = f"{type(error).__name__}: {error}"[:300]
+    level = logging.WARNING if failed else logging.INFO
+    log.log(level, "planned %s fell back: %s", operation_name, reason, extra=facts)
+    return reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,19 +514,8 @@ class PlannedExecution(SchemaExtension):
                     context.result = ExecutionResult(data=await self._run(selection))
                     facts.planned = True
                 except Exception as error:  # noqa: BLE001 - the generic executor answers
-                    facts.fallback = self._fell_back(error)
+                    facts.fallback = fell_back(context.operation_name, error)
         yield
-
-    def _fell_back(self, error: BaseException) -> str:
-        reason = _reason(error)
-        name = self.execution_context.operation_name
-        facts = {"event": "planned_fallback", "operation": name, "reason": reason}
-        failed = reason in ("error", "null")  # ours, where a refusal is the request's
-        if failed:
-            facts["error"] = f"{type(error).__name__}: {error}"[:300]
-        level = logging.WARNING if failed else logging.INFO
-        log.log(level, "planned query %s fell back: %s", name, reason, extra=facts)
-        return reason
 
     async def _run(self, selection: Selection) -> dict:
         context = self.execution_context

@@ -48,13 +48,13 @@ OPERATION_SECONDS = Histogram(
 )
 EXECUTIONS = Counter(
     "octopods_graphql_query_executions",
-    "Queries answered on a plan (planned) or by Strawberry's executor (generic)",
+    "Queries and mutations answered on a plan (planned) or by Strawberry's executor (generic)",
     ["operation", "path"],
     registry=REGISTRY,
 )
 FALLBACKS = Counter(
     "octopods_graphql_planned_fallbacks",
-    "Planned queries that met something the plan does not handle: the generic executor "
+    "Planned operations that met something the plan does not handle: the generic executor "
     "answered them. Reason: variables, null, permission, refusal or error (a failure)",
     ["operation", "reason"],
     registry=REGISTRY,
@@ -108,10 +108,14 @@ def operation_answered(
     OPERATIONS.labels(name, kind, outcome).inc()
     if kind in ("query", "mutation"):
         OPERATION_SECONDS.labels(name, outcome).observe(seconds)
-    if kind == "query":
+    if kind in ("query", "mutation"):
         EXECUTIONS.labels(name, "planned" if planned else "generic").inc()
     if fallback is not None:
-        FALLBACKS.labels(name, fallback).inc()
+        planned_fallback(name, fallback)
+
+
+def planned_fallback(name: str, reason: str) -> None:
+    FALLBACKS.labels(name, reason).inc()
 
 
 class BillingRun:

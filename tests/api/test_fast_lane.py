@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from schema import manifest
-from services.metrics import REGISTRY
 from services.persistence.statements import statements
 from tests.api.lookups import acme_omnichannel_id, acme_support_id
+from tests.support.counted import answered_total, executions, fallbacks
 from tests.support.logs import operations
 from tests.support.people import ADA
 
@@ -21,21 +21,6 @@ def text_of(name: str) -> str:
         if f" {name}(" in text or f" {name} {{" in text:
             return text
     raise AssertionError(name)
-
-
-def answered_total(operation: str, outcome: str = "ok") -> float:
-    labels = {"operation": operation, "type": "query", "outcome": outcome}
-    return REGISTRY.get_sample_value("octopods_graphql_operations_total", labels) or 0
-
-
-def executions(operation: str, path: str) -> float:
-    labels = {"operation": operation, "path": path}
-    return REGISTRY.get_sample_value("octopods_graphql_query_executions_total", labels) or 0
-
-
-def fallbacks(operation: str, reason: str) -> float:
-    labels = {"operation": operation, "reason": reason}
-    return REGISTRY.get_sample_value("octopods_graphql_planned_fallbacks_total", labels) or 0
 
 
 async def every_trusted_query(api) -> dict[str, dict]:

@@ -23,6 +23,7 @@ from services.demo import seed as seed_demo_data
 from services.persistence.tables import SubscriptionChange
 from tests.api.lookups import acme_omnichannel_id, acme_support_id
 from tests.support.api import SECRET, comparable
+from tests.support.counted import answered_total, executions, fallbacks
 from tests.support.logs import operations, taken
 from tests.support.people import ADA, MAX
 from tests.support.snapshot import clean
@@ -130,8 +131,15 @@ async def test_a_change_is_answered_on_the_lane_and_logged_as_a_mutation(api, ca
     [update, *_] = texts_of("UpdateQuantity")
     variables = {"input": {"subscriptionId": await acme_omnichannel_id(api), "quantity": 12}}
     steps_made.clear()
+
+    def counted() -> tuple[float, float]:
+        name = "UpdateQuantity"
+        return answered_total(name, kind="mutation"), executions(name, "planned")
+
+    before = counted()
     with caplog.at_level(logging.INFO, logger="octopods.requests"):
         data = await api.data(update, variables)
+    assert counted() == (before[0] + 1, before[1] + 1)
     assert data["updateQuantity"]["subscription"]["quantity"] == 12
     [line] = operations(caplog.records)
     assert (line["type"], line["operation"], line["outcome"]) == (
@@ -151,12 +159,21 @@ async def test_a_change_that_raised_on_the_lane_is_answered_by_strawberrys_path(
     omnichannel = await acme_omnichannel_id(api)
     variables = {"input": {"subscriptionId": omnichannel, "quantity": 12}}
     variables["input"]["idempotencyKey"] = "k" * 256
+    name = "UpdateQuantity"
+    before = fallbacks(name, "refusal"), executions(name, "generic")
     with caplog.at_level(logging.INFO, logger="octopods"):
         body = await api.gql(update, variables)
     [error] = body["errors"]
     assert (error["extensions"]["code"], error["path"]) == ("BAD_USER_INPUT", ["updateQuantity"])
     [line] = operations(caplog.records)
     assert (line["type"], line["outcome"], line["planned"]) == ("mutation", "client_error", False)
+    # The lane says why it gave up, once: Strawberry's path does not plan it again.
+    lines = [r for r in caplog.records if getattr(r, "event", None) == "planned_fallback"]
+    assert [(r.operation, r.reason, r.levelname) for r in lines] == [(name, "refusal", "INFO")]
+    assert (fallbacks(name, "refusal"), executions(name, "generic")) == (
+        before[0] + 1,
+        before[1] + 1,
+    )
 
 
 # A plan that gives up after the change: one page of invoices is at most 100.
