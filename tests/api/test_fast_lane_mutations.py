@@ -55,6 +55,10 @@ async def steps(api) -> list[tuple[str, dict, str | None]]:
     update, page_update = texts_of("UpdateQuantity")
     subscribe, page_subscribe = texts_of("SubscribeProduct")
     connect, page_connect = texts_of("ConnectChannel")
+    disconnect, page_disconnect = texts_of("DisconnectChannel")
+    channels_text = (manifest.OPERATIONS / "SubscriptionChannels.graphql").read_text()
+    shown = await api.data(channels_text, {"subscriptionId": omnichannel})
+    first_channel = {"input": {"channelId": shown["subscription"]["channels"][0]["id"]}}
 
     def quantity(value: int, **more) -> dict:
         return {"input": {"subscriptionId": omnichannel, "quantity": value, **more}}
@@ -76,6 +80,8 @@ async def steps(api) -> list[tuple[str, dict, str | None]]:
         (page_subscribe, {"input": {**account, "planCode": "SLACK"}}, ADA),  # has it
         (connect, {"input": channel}, ADA),
         (page_connect, {"input": channel}, ADA),  # the name is taken: INVALID_CHANNEL_NAME
+        (disconnect, first_channel, ADA),
+        (page_disconnect, first_channel, ADA),  # gone already
     ]
 
 
@@ -123,7 +129,14 @@ async def test_every_trusted_mutation_answers_as_strawberrys_path_does(api):
         ["UNAUTHENTICATED"],
         ["NOT_FOUND"],
     ], codes
-    assert codes[10:] == [[], ["ALREADY_SUBSCRIBED"], [], ["INVALID_CHANNEL_NAME"]], codes
+    assert codes[10:] == [
+        [],
+        ["ALREADY_SUBSCRIBED"],
+        [],
+        ["INVALID_CHANNEL_NAME"],
+        [],
+        ["NOT_FOUND"],
+    ], codes
 
 
 @pytest.mark.no_twin(reason="counts this app's lines alone")
