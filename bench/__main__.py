@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from bench import checks, data, environment, load, report, servers
+from bench import by_id, checks, data, environment, load, report, servers
 from bench.environment import RESULTS, TARGETS, WORK, free_port
 from bench.rows import Row, rows_for
 
@@ -35,6 +35,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=3, help="seconds per row and variant")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (all on one CPU)")
+    parser.add_argument(
+        "--by-id-requests",
+        type=int,
+        default=1000,
+        help="per row, each way, sent one at a time by documentId and by text (bench/by_id.py)",
+    )
     args = parser.parse_args()
     bounded = (
         1 <= args.rounds <= 20
@@ -42,11 +48,12 @@ def arguments() -> argparse.Namespace:
         and 0 <= args.warmup <= 60
         and 1 <= args.connections <= 1000
         and 1 <= args.threads <= args.connections
+        and 20 <= args.by_id_requests <= 100_000
     )
     if not bounded:
         parser.error(
             "keep it bounded: rounds 1-20, duration 1-120 s, warmup 0-60 s,"
-            " connections 1-1000, threads 1-connections"
+            " connections 1-1000, threads 1-connections, by-id-requests 20-100000"
         )
     return args
 
@@ -95,6 +102,7 @@ class Run:
         self.results: dict[tuple[str, str], list[load.Measurement]] = defaultdict(list)
         # (row, top variant): the top's and its partner's measurements, taken together
         self.at_once: report.Paired = defaultdict(list)
+        self.by_id: dict[str, by_id.ById] = {}
         self.revision = "unknown"
 
     def say(self, text: str) -> None:
@@ -152,7 +160,6 @@ class Run:
     def run(self) -> str:
         counts = self.prepare()
         real = servers.real_server(self.env, free_port())
-        twin = servers.real_server(self.env, free_port(), name="graphql-twin")
         stock = servers.real_server(self.env, free_port(), planned=False)
         sql = servers.floor("sql", self.env, free_port())
         recorded_path = WORK / f"recorded-{self.target.name}.json"
@@ -164,24 +171,21 @@ class Run:
             "same-SQL floor": sql,
             "same-bytes floor": raw,
         }
-        partners = {"same-SQL floor": sql, "graphql": twin}
+        partners = {"same-SQL floor": sql}
         try:
             self.revision = revision()
             real.start()
             recorded = checks.record(real, self.rows, self.tokens)
             recorded_path.write_text(json.dumps({p: b.decode() for p, b in recorded.items()}))
             stock.start()
-            twin.start()
             sql.start()
             raw.start()
             checks.same_answers(real, stock, self.rows, self.tokens, recorded)
-            checks.same_answers(twin, stock, self.rows, self.tokens, recorded)
             floors = {"same-SQL": sql, "same-bytes": raw}
             checks.same_json(floors, self.rows, self.tokens, recorded)
             self.undo_writes()
             self.say("same JSON by documentId, from stock and from the floors; warming up")
-            warming = [*variants.items(), ("graphql", twin)]  # the twin is only in pairs
-            for variant, server in warming:
+            for variant, server in variants.items():
                 for row in self.rows:  # by documentId warms the server up a second time
                     if self.args.warmup:
                         self.measure(row, variant, server, self.args.warmup)
@@ -199,8 +203,21 @@ class Run:
                             f"  other CPU {found.other_cpu:.2f}"
                         )
                     self.measure_pairs(row, number, variants, partners)
+            for row in self.rows:
+                assert real.process is not None
+                bearer, pid = self.tokens[row.email], real.process.pid
+                self.by_id[row.name] = found = by_id.measure(
+                    real.port, pid, row, bearer, self.args.by_id_requests
+                )
+                if row.writes:
+                    self.undo_writes()
+                self.say(
+                    f"{row.name:<14} one at a time: {found.id_ms:.2f} ms CPU by documentId,"
+                    f" {found.text_ms:.2f} ms by text: {found.ratio:.3f}"
+                    f" ({found.low:.3f}-{found.high:.3f})"
+                )
         finally:
-            for server in (real, twin, stock, sql, raw):
+            for server in (real, stock, sql, raw):
                 server.stop()
         return self.table(counts, {row.name: len(recorded[row.floor_path]) for row in self.rows})
 
@@ -208,10 +225,6 @@ class Run:
         for pair in report.PAIRS:
             top, partner = pair
             on = (variants[top], partners[partner])
-            if top == "by documentId" and number % 2:
-                # The two server processes swap sides every other round, so whatever
-                # tells one process from the other cancels out.
-                on = on[::-1]
             found = self.measure_pair(row, pair, on)
             self.at_once[row.name, top].append(found)
             ratio = report.cpu_ratio(*found)
@@ -252,7 +265,9 @@ class Run:
         kept = RESULTS / f"{self.target.name}-floors.json"
         previous = json.loads(kept.read_text()) if kept.exists() else None
         kept.write_text(json.dumps(report.floors_cpu(self.results, rows)))
-        return report.table(title, settings, self.results, rows, self.at_once, notes, previous)
+        return report.table(
+            title, settings, self.results, rows, self.at_once, notes, previous, self.by_id
+        )
 
 
 def main() -> None:

@@ -1,7 +1,6 @@
 """The real server in its own process (`octopods serve`), for what only a real server
 shows: timing on its own event loop, connections kept alive, outside HTTP tools."""
 
-import contextlib
 import os
 import socket
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.servers import cpu_ns
 from tests.support.api import SECRET
 
 OCTOPODS = str(Path(sys.executable).with_name("octopods"))
@@ -31,11 +31,7 @@ class Served:
     def cpu_seconds(self) -> float:
         """CPU time the server has used so far, all its threads (Linux schedstat, ns):
         its own work, whatever else the machine is doing."""
-        total = 0
-        for task in Path(f"/proc/{self.pid}/task").iterdir():
-            with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a thread ended
-                total += int((task / "schedstat").read_text().split()[0])
-        return total / 1e9
+        return cpu_ns(self.pid) / 1e9
 
 
 def _free_port() -> int:
