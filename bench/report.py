@@ -178,7 +178,7 @@ def _goals(
             alone = same_round(results, row, "graphql", "same-SQL floor")
             lead = same_round(results, row, "graphql", "stock")
             lines.append(
-                f"  {mark(ratio >= goal)} {row}: graphql {ratio:.2f} of the same-SQL floor's"
+                f"  {mark(ratio >= goal)} {row}: graphql {ratio:.3f} of the same-SQL floor's"
                 f" req/s (goal ≥ {goal:.2f}; {alone:.2f} one after the other);"
                 f" {lead:.2f}× stock's"
             )

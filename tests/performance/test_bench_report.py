@@ -54,9 +54,9 @@ def at_once(cpu_ratio_of_round: list[float]) -> dict:
 def test_the_goals_read_the_ratios_measured_at_once():
     one_after_the_other = drifting([1.0, 1.4, 0.6, 1.2], 0.7)
     text = table("t", "s", one_after_the_other, ROWS, at_once([0.9, 0.8, 0.78, 0.5]), ())
-    assert "holds  dashboard: graphql 0.79 of the same-SQL floor's req/s" in text
+    assert "holds  dashboard: graphql 0.790 of the same-SQL floor's req/s" in text
     assert "(goal ≥ 0.75; 0.70 one after the other)" in text
-    assert "MISSED previewCost: graphql 0.79" in text
+    assert "MISSED previewCost: graphql 0.790" in text
     assert "0.79 (0.50-0.90)" in text
     # Without bench/by_id.py's requests one at a time, the by-id goal cannot hold.
     assert "MISSED dashboard: by documentId was not measured one request at a time" in text
