@@ -129,13 +129,21 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         limits = limits or DatabaseLimits()
         options: dict = {"echo": echo}
+        # The pool's bounds hold on SQLite too. SQLAlchemy's own (5, and 10 more that are
+        # closed as soon as they are returned) made a busy server open and close a
+        # connection per request past the fifth: a thread, the file, four PRAGMAs each.
+        pool = {
+            "pool_size": limits.pool_size,
+            "max_overflow": limits.max_overflow,
+            "pool_timeout": limits.pool_timeout,
+        }
         if self.is_sqlite:
             options["connect_args"] = {"timeout": limits.lock_timeout}
+            if make_url(self.url).database not in (None, "", ":memory:"):
+                options.update(pool)  # an in-memory database has a single connection
         else:
             options.update(
-                pool_size=limits.pool_size,
-                max_overflow=limits.max_overflow,
-                pool_timeout=limits.pool_timeout,
+                pool,
                 pool_recycle=1800,
                 connect_args=_server_settings(make_url(self.url).get_driver_name(), limits),
             )
