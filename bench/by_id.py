@@ -2,8 +2,8 @@
 
 Both name the same trusted document, so the server does the same work once it has found
 it: the question is whether finding it by id ever costs more. Two server processes
-measured at once (the table's "by documentId ÷ text" pair) differ by about ±10% a round
-even then, far too coarse to tell. Here one client sends a row's request by id and by
+measured at once under load (how this bench read it until 2026-12-01) differ by about
+±10% a round even then, far too coarse to tell. Here one client sends a row's request by id and by
 text in turn (id, text, text, id, ...), one at a time on one kept-alive connection, and
 reads the server's CPU (all its threads, Linux schedstat, ns) around each: the machine's
 drift hits both ways alike, and each request is charged its own work and no other.
