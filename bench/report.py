@@ -258,6 +258,6 @@ LEGEND = (
     "graphql's (or stock's). by documentId ÷ text: its req/s over graphql's, its cpu/req",
     "over graphql's, one after the other under load; its goal is read from requests sent one",
     "at a time, by id and by text in turn, to one server (bench/by_id.py), each charged its",
-    "own server CPU: text's over id's, the geometric mean of the pairs with its 95% interval.",
+    "own server CPU: text's over id's, the median of the pairs' ratios with its 95% interval.",
     "errors: non-200, socket errors, GraphQL or payload errors; unchanged: QUANTITY_UNCHANGED.",
 )
